@@ -1,0 +1,58 @@
+"""The one configuration object, loaded once at each entry point and passed down unchanged."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser() if value else default
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where things live and how retrieval behaves.
+
+    Environment variables (all optional): ``POLICYQA_HOME`` (default ``~/.local/share/policyqa``),
+    ``POLICYQA_INDEX`` (default ``$POLICYQA_HOME/index``), ``POLICYQA_CACHE`` (model cache, default
+    ``~/.cache/policyqa/models``), ``POLICYQA_EMBEDDER`` (``e5`` for the bundled model, or the path
+    of any local sentence-transformers folder), ``POLICYQA_CORPUS`` (the bundled corpus folder).
+    """
+
+    home: Path
+    index_dir: Path
+    model_cache: Path
+    corpus_dir: Path
+    embedder: str = "e5"
+    top_k: int = 5
+    max_file_bytes: int = 50_000_000
+
+    @classmethod
+    def load(cls, **overrides: object) -> "Config":
+        """Build the config from the environment, then apply non-None ``overrides``."""
+        home = _env_path("POLICYQA_HOME", Path.home() / ".local" / "share" / "policyqa")
+        config = cls(
+            home=home,
+            index_dir=_env_path("POLICYQA_INDEX", home / "index"),
+            model_cache=_env_path("POLICYQA_CACHE", Path.home() / ".cache" / "policyqa" / "models"),
+            corpus_dir=_env_path("POLICYQA_CORPUS", _REPO_ROOT / "corpus"),
+            embedder=os.environ.get("POLICYQA_EMBEDDER", "e5"),
+        )
+        return config.with_overrides(**overrides)
+
+    def with_overrides(self, **overrides: object) -> "Config":
+        """A copy with the given non-None fields replaced (paths accept str)."""
+        clean = {}
+        for key, value in overrides.items():
+            if value is None:
+                continue
+            if key.endswith("_dir") or key in ("home", "model_cache"):
+                value = Path(str(value)).expanduser()
+            clean[key] = value
+        if clean.get("top_k", self.top_k) <= 0:  # type: ignore[operator]
+            raise ValueError(f"top_k 必须为正整数，收到 {clean['top_k']}")
+        return replace(self, **clean)
