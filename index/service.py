@@ -1,0 +1,119 @@
+"""The index's Python API: ingest documents and (re)build the index; load a retriever.
+
+All writes go to a staging folder that replaces the index folder only when everything succeeded,
+so an interrupted ingest leaves the previous index loadable and correct.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from policyqa.config import Config
+from policyqa.errors import ModelUnavailable
+from policyqa.index.atomic import atomic_dir
+from policyqa.index.bm25 import BM25Index
+from policyqa.index.builder import BuildStats, IndexBuilder
+from policyqa.index.catalog import Catalog
+from policyqa.index.embedder import Embedder, SentenceTransformerEmbedder
+from policyqa.index.manifest import Manifest
+from policyqa.index.retriever import HybridRetriever
+from policyqa.index.tokenize import ChineseTokenizer
+from policyqa.index.vector_store import FaissStore
+from policyqa.ingest.pipeline import SOURCES, IngestReport, Library
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What ``policyqa ingest`` did: the parse report and, when embedding ran, the build figures."""
+
+    report: IngestReport
+    build: BuildStats | None
+
+    @property
+    def index_note(self) -> str:
+        """One line about the index build."""
+        if self.build is None:
+            return "未建向量索引（--no-embed）。"
+        b = self.build
+        return f"索引：{b.clauses} 条条款，新嵌入 {b.embedded}，复用 {b.reused}，用时 {b.seconds:.1f} 秒。"
+
+
+def model_folder(config: Config) -> Path:
+    """The sentence-transformers folder to embed with: the bundled e5 (built on first use) or a
+    user's local folder; raises ModelUnavailable when a user folder does not exist."""
+    if config.embedder == "e5":
+        from policyqa.index.model_build import ensure_e5_model
+        return ensure_e5_model(config.model_cache, progress=lambda m: print(m, file=sys.stderr))
+    folder = Path(config.embedder).expanduser()
+    if not folder.is_dir():
+        raise ModelUnavailable(f"嵌入模型目录 {folder} 不存在：设置 POLICYQA_EMBEDDER=e5 或指向本地 sentence-transformers 目录")
+    return folder
+
+
+def load_embedder(config: Config) -> Embedder:
+    """The configured embedder (its model loads offline on first use)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    return SentenceTransformerEmbedder(model_folder(config))
+
+
+def _link_sources(old: Path, new: Path) -> None:
+    if not old.is_dir():
+        return
+    new.mkdir(parents=True, exist_ok=True)
+    for path in old.iterdir():
+        try:
+            os.link(path, new / path.name)
+        except OSError:
+            shutil.copy2(path, new / path.name)
+
+
+def _rebuild(config: Config, stage: Path, *, embedder: Embedder | None, progress: bool) -> IngestResult:
+    library = Library(stage, max_file_bytes=config.max_file_bytes)
+    report = library.parse_all()
+    library.save(report)
+    build = None
+    if embedder is not None:
+        clauses = [c for d in report.documents for c in d.clauses]
+        tokenizer = ChineseTokenizer().load()
+        previous = config.index_dir if config.index_dir.exists() else None
+        build = IndexBuilder(embedder, tokenizer).build(clauses, stage, previous=previous, progress=progress)
+    return IngestResult(report, build)
+
+
+def ingest_and_index(config: Config, paths: Sequence[Path], *, rebuild: bool = False, embed: bool = True,
+                     progress: bool = False, embedder: Embedder | None = None) -> IngestResult:
+    """Add ``paths`` to the library in ``config.index_dir`` and rebuild its index incrementally."""
+    embedder = embedder or (load_embedder(config) if embed else None)
+    with atomic_dir(config.index_dir) as stage:
+        if not rebuild:
+            _link_sources(config.index_dir / SOURCES, stage / SOURCES)
+        failures = Library(stage, max_file_bytes=config.max_file_bytes).add(paths)
+        result = _rebuild(config, stage, embedder=embedder, progress=progress)
+    report = IngestReport(result.report.documents, tuple(failures) + result.report.failures)
+    return IngestResult(report, result.build)
+
+
+def remove_and_reindex(config: Config, name: str, *, progress: bool = False,
+                       embedder: Embedder | None = None) -> IngestResult:
+    """Remove one document from the library and rebuild the index without it."""
+    embedder = embedder or load_embedder(config)
+    with atomic_dir(config.index_dir) as stage:
+        _link_sources(config.index_dir / SOURCES, stage / SOURCES)
+        Library(stage).remove(name)
+        return _rebuild(config, stage, embedder=embedder, progress=progress)
+
+
+def load_retriever(config: Config, *, embedder: Embedder | None = None, **options) -> HybridRetriever:
+    """Load the index in ``config.index_dir`` for querying; raises IndexMissing / IndexMismatch."""
+    manifest = Manifest.load(config.index_dir)
+    catalog = Catalog.load(config.index_dir)
+    embedder = embedder or load_embedder(config)
+    manifest.check_model(embedder.model_id)
+    store = FaissStore.load(config.index_dir, manifest.dim)
+    bm25 = BM25Index.load(config.index_dir)
+    tokenizer = ChineseTokenizer().load()
+    return HybridRetriever(catalog, store, bm25, embedder, tokenizer, k=config.top_k, **options)

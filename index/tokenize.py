@@ -1,0 +1,129 @@
+"""Chinese word tokens for BM25: jieba search-mode cuts with a policy-domain dictionary."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jieba
+
+DATA_DIR = Path(__file__).parent / "data"
+USERDICT_PATH = DATA_DIR / "userdict.txt"
+STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+
+
+class ChineseTokenizer:
+    """Turns text into BM25 terms; call :meth:`load` once before :meth:`tokens`.
+
+    Each instance owns a private ``jieba.Tokenizer`` (never jieba's global one) loaded with
+    ``userdict.txt``, so domain terms such as 公民同招 or 县管校聘 stay whole, while search mode
+    also yields their dictionary sub-words (义务教育 → 义务, 教育, 义务教育). This is jieba's
+    ``cut_for_search`` generalised to sub-words of every length: ``cut_for_search`` only tries 2-
+    and 3-character ones, so 义务教育法 would never yield 义务教育.
+    ``hmm`` is off by default: without jieba's HMM guesser an unknown word is cut the same way in
+    a question as in a clause, instead of being glued to whatever characters surround it.
+    ``char_bigrams`` additionally emits overlapping character bigrams of every CJK run (skipping
+    bigrams that contain a one-character stopword) as a recall fallback for unknown terms.
+    """
+
+    def __init__(
+        self, *, userdict: Path = USERDICT_PATH, stopwords: Path = STOPWORDS_PATH,
+        char_bigrams: bool = False, hmm: bool = False,
+    ) -> None:
+        """Record the dictionary files and options; nothing is read until :meth:`load`."""
+        self.userdict = Path(userdict)
+        self.stopwords_path = Path(stopwords)
+        self.char_bigrams = char_bigrams
+        self.hmm = hmm
+        self._jieba: jieba.Tokenizer | None = None
+        self._stopwords: frozenset[str] = frozenset()
+
+    def load(self) -> ChineseTokenizer:
+        """Build the private jieba tokenizer and read both word lists; returns ``self``.
+
+        Raises OSError when a dictionary file cannot be read. jieba's progress messages are
+        silenced only while this runs; the ``jieba`` logger's level is restored afterwards.
+        """
+        import jieba
+
+        self._stopwords = read_word_list(self.stopwords_path)
+        tokenizer = jieba.Tokenizer()
+        with _quiet_logger("jieba"):
+            tokenizer.initialize()
+            tokenizer.load_userdict(str(self.userdict))
+        self._jieba = tokenizer
+        return self
+
+    @property
+    def stopwords(self) -> frozenset[str]:
+        """The loaded stopwords (empty before :meth:`load`)."""
+        return self._stopwords
+
+    @property
+    def signature(self) -> str:
+        """A hash of the word lists and options: store it with an index, compare it at query time."""
+        digest = hashlib.sha256()
+        for path in (self.userdict, self.stopwords_path):
+            digest.update(path.read_bytes())
+        digest.update(f"bigrams={self.char_bigrams};hmm={self.hmm}".encode())
+        return digest.hexdigest()[:16]
+
+    def tokens(self, text: str) -> list[str]:
+        """The terms of ``text`` in order: NFKC-normalised, lower-cased, stopwords dropped.
+
+        Raises RuntimeError when :meth:`load` has not been called.
+        """
+        if self._jieba is None:
+            raise RuntimeError("ChineseTokenizer.load() must be called before tokens()")
+        normal = unicodedata.normalize("NFKC", text).lower()
+        result = [w for w in (w.strip() for w in self._search_cut(normal)) if self._is_term(w)]
+        if self.char_bigrams:
+            result.extend(self._bigrams(normal))
+        return result
+
+    def _search_cut(self, normal: str) -> Iterator[str]:
+        """Each jieba word, preceded by its dictionary sub-words (shorter first, left to right)."""
+        assert self._jieba is not None
+        freq = self._jieba.FREQ
+        for word in self._jieba.cut(normal, HMM=self.hmm):
+            for size in range(2, len(word)):
+                for start in range(len(word) - size + 1):
+                    if freq.get(word[start : start + size]):
+                        yield word[start : start + size]
+            yield word
+
+    def _is_term(self, word: str) -> bool:
+        return bool(word) and word not in self._stopwords and any(c.isalnum() for c in word)
+
+    def _bigrams(self, normal: str) -> Iterator[str]:
+        for match in _CJK_RUN.finditer(normal):
+            run = match.group()
+            for i in range(len(run) - 1):
+                if run[i] not in self._stopwords and run[i + 1] not in self._stopwords:
+                    yield run[i : i + 2]
+
+
+def read_word_list(path: Path) -> frozenset[str]:
+    """The non-empty, non-comment (``#``) lines of a UTF-8 word list; raises OSError."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#"))
+
+
+@contextmanager
+def _quiet_logger(name: str) -> Iterator[None]:
+    """Raise one logger's level to WARNING for the duration of the block, then restore it."""
+    logger = logging.getLogger(name)
+    previous = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)

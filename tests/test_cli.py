@@ -1,0 +1,107 @@
+"""The ``policyqa`` command: exit codes, what goes to stdout and the one-line errors on stderr."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from policyqa.cli import EXIT_SKIPPED, main
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+GOOD = "teachers-law.txt"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, tmp_path):
+    """Keep the user's settings out: no index, corpus or embedder from the environment."""
+    for name in ("POLICYQA_INDEX", "POLICYQA_HOME", "POLICYQA_EMBEDDER", "POLICYQA_CORPUS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("POLICYQA_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture()
+def folder(tmp_path) -> Path:
+    """One good document and one that is not a document (a binary file named .txt)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copyfile(CORPUS / GOOD, src / GOOD)
+    (src / "broken.txt").write_bytes(bytes(range(256)) * 8)
+    return src
+
+
+def ingest(index: Path, *paths: Path) -> int:
+    return main(["ingest", "--index", str(index), "--no-embed", "--quiet", *map(str, paths)])
+
+
+def test_ingest_with_a_bad_file_exits_3_and_names_it(folder, tmp_path, capsys):
+    index = tmp_path / "index"
+    assert ingest(index, folder) == EXIT_SKIPPED == 3
+    out, err = capsys.readouterr()
+    skipped = [ln for ln in err.splitlines() if ln.startswith("跳过")]
+    assert len(skipped) == 1
+    assert skipped[0].startswith("跳过 broken.txt：")
+    assert GOOD in out and "跳过 1 份" in out
+    assert "未建向量索引" in out
+    assert sorted(p.name for p in (index / "sources").iterdir()) == [GOOD]
+
+
+def test_ingest_of_good_files_exits_0(tmp_path, capsys):
+    assert ingest(tmp_path / "index", CORPUS / GOOD) == 0
+    _, err = capsys.readouterr()
+    assert err == ""
+
+
+def test_library_lists_the_documents(folder, tmp_path, capsys):
+    index = tmp_path / "index"
+    ingest(index, folder)
+    ingest(index, CORPUS / "beijing-curriculum-reform-plan.txt")
+    capsys.readouterr()
+    assert main(["library", "--index", str(index)]) == 0
+    rows = [ln.split("\t") for ln in capsys.readouterr().out.splitlines()]
+    assert [r[0] for r in rows] == ["beijing-curriculum-reform-plan.txt", GOOD]
+    assert rows[1][1] == "中华人民共和国教师法"
+    assert rows[0][2:4] == ["-", "-"]  # the Beijing plan prints no 文号 and no date
+    assert rows[1][-1] == "条款 45"
+
+
+def test_library_json(folder, tmp_path, capsys):
+    index = tmp_path / "index"
+    ingest(index, folder)
+    capsys.readouterr()
+    assert main(["library", "--index", str(index), "--json"]) == 0
+    (rec,) = [json.loads(ln) for ln in capsys.readouterr().out.splitlines()]
+    assert rec["doc"] == GOOD and rec["kind"] == "law" and rec["adopted"] == "1993-10-31"
+
+
+def test_library_without_an_index_is_one_line_error(tmp_path, capsys):
+    assert main(["library", "--index", str(tmp_path / "empty")]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("错误：") and err.count("\n") == 1 and "policyqa ingest" in err
+
+
+def test_search_without_an_index_is_one_line_error(tmp_path, capsys):
+    assert main(["search", "教师待遇", "--index", str(tmp_path / "empty")]) == 2
+    _, err = capsys.readouterr()
+    assert err.startswith("错误：") and err.count("\n") == 1
+
+
+@pytest.mark.model
+def test_search_with_an_unknown_document_is_one_line_error(e5_model_dir, tmp_path, capsys, monkeypatch):
+    from policyqa.config import Config
+    from policyqa.index.embedder import SentenceTransformerEmbedder
+    from policyqa.index.service import ingest_and_index
+
+    monkeypatch.setenv("POLICYQA_CACHE", str(e5_model_dir.parent))
+    index = tmp_path / "index"
+    ingest_and_index(Config.load(index_dir=index), [CORPUS / GOOD],
+                     embedder=SentenceTransformerEmbedder(e5_model_dir))
+    capsys.readouterr()
+    assert main(["search", "教师待遇", "--index", str(index), "--doc", "北京方按"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("错误：") and err.count("\n") == 1
+    assert "北京方按" in err and "教师法" in err
