@@ -24,6 +24,7 @@ class CleanedLines:
 
     lines: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    chrome_removed: int = 0
 
 
 def split_lines(text: str) -> list[str]:
@@ -68,4 +69,4 @@ def clean_lines(lines: Iterable[str]) -> CleanedLines:
     kept = remove_web_chrome(stripped)
     removed = len(stripped) - len(kept)
     warnings = (f"删去 {removed} 行网页杂项（网页标题、导航、浏览量、版权声明等）",) if removed else ()
-    return CleanedLines(tuple(kept), warnings)
+    return CleanedLines(tuple(kept), warnings, removed)

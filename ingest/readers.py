@@ -39,7 +39,7 @@ def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocu
     if not cleaned.lines:
         raise UnreadableDocument(path.name, "文件中没有文字内容")
     return SourceDocument(name=path.name, lines=cleaned.lines, encoding=encoding,
-                          warnings=tuple(notes) + cleaned.warnings)
+                          warnings=tuple(notes) + cleaned.warnings, web_page=cleaned.chrome_removed > 0)
 
 
 def _unsupported_reason(suffix: str) -> str:
