@@ -129,8 +129,12 @@ class HybridRetriever:
             tokens = self.tokenizer.tokens(query)
             rankings.append(("bm25", f.bm25_weight, self.bm25.search(tokens, f.pool, self.bm25.mask(ids))))
         for name, weight, ranking in rankings:
+            counted: set[str] = set()  # a clause and its repost count once per ranking, at the better rank
             for rank, (cid, _score) in enumerate(ranking):
                 canonical = self._canonical_id(cid, docs)
+                if canonical in counted:
+                    continue
+                counted.add(canonical)
                 scores[canonical] = scores.get(canonical, 0.0) + weight / (f.rrf_k + rank + 1)
                 routes.setdefault(canonical, []).append(name)
         order = sorted(scores, key=lambda cid: -scores[cid])[:k]
