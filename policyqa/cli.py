@@ -47,8 +47,9 @@ def cmd_library(args: argparse.Namespace) -> int:
             print(json.dumps(rec, ensure_ascii=False))
         return 0
     for rec in docs:
-        flags = "（征求意见稿）" if rec.get("is_draft") else ""
-        print(f"{rec['doc']}\t{rec.get('title') or '（无标题）'}{flags}\t{rec.get('doc_number') or '-'}\t"
+        title = rec.get("title") or "（无标题）"
+        flags = "（征求意见稿）" if rec.get("is_draft") and "征求意见稿" not in title else ""
+        print(f"{rec['doc']}\t{title}{flags}\t{rec.get('doc_number') or '-'}\t"
               f"{rec.get('date') or '-'}\t{rec.get('level') or '-'}\t{rec.get('kind')}\t条款 {rec.get('clauses')}")
     return 0
 
