@@ -28,11 +28,17 @@ class Catalog:
     documents: tuple[DocumentMeta, ...]
     _by_id: dict[str, Clause] = field(repr=False, compare=False, default_factory=dict)
     _by_doc: dict[str, DocumentMeta] = field(repr=False, compare=False, default_factory=dict)
+    _copies: dict[str, tuple[Clause, ...]] = field(repr=False, compare=False, default_factory=dict)
 
     @classmethod
     def build(cls, clauses: tuple[Clause, ...], documents: tuple[DocumentMeta, ...]) -> "Catalog":
         """A catalog over the given records, with its lookup tables."""
-        return cls(clauses, documents, {c.id: c for c in clauses}, {d.doc: d for d in documents})
+        copies: dict[str, list[Clause]] = {}
+        for clause in clauses:
+            if clause.duplicate_of:
+                copies.setdefault(clause.duplicate_of, []).append(clause)
+        return cls(clauses, documents, {c.id: c for c in clauses}, {d.doc: d for d in documents},
+                   {k: tuple(v) for k, v in copies.items()})
 
     @classmethod
     def load(cls, folder: Path) -> "Catalog":
@@ -59,4 +65,4 @@ class Catalog:
 
     def alternates(self, clause: Clause) -> list[Clause]:
         """Reposted copies of ``clause`` (alternate sources of the same text)."""
-        return [c for c in self.clauses if c.duplicate_of == clause.id]
+        return list(self._copies.get(clause.id, ()))

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 # Files whose content defines what a model folder computes; a build stamp adds the weights' source.
-_STAMP = "policyqa-build.json"
+STAMP_NAME = "policyqa-build.json"  # written by model_build, read here for the model id
 _STAMP_IDENTITY_KEYS = ("format", "source_sha256")
 _IDENTITY_FILES = (
     "config.json",
@@ -87,7 +87,7 @@ class SentenceTransformerEmbedder:
             path = self.folder / name
             if path.is_file():
                 digest.update(name.encode() + b"\0" + path.read_bytes())
-        stamp = _read_stamp(self.folder / _STAMP)
+        stamp = _read_stamp(self.folder / STAMP_NAME)
         digest.update(json.dumps([stamp.get(key) for key in _STAMP_IDENTITY_KEYS]).encode())
         return f"{self.folder.name}-{digest.hexdigest()[:12]}"
 

@@ -13,7 +13,6 @@ _META = re.compile(r"(发文单位|发文机关|发文字号|文号|印发的|�
                    r"哪一?年(发布|印发|出台|通过|修订|修正)|哪天|几号文|签发|通过的|修正|修订)")
 _STRUCTURE = re.compile(r"(几大|几项|多少项|多少条|几条|哪几|几个部分|几部分|结构|框架|提纲|目录|几章|分为|"
                         r"包括哪些(方面|行动|任务)|有哪些(行动|任务|方面|部分)|主要内容)")
-_COMPARE = re.compile(r"(比较|对比|相比|相较|区别|不同|异同|差异|一样吗|多了|少了|增加了|新增|补充了|细化|有何不同)")
 
 
 @dataclass(frozen=True)
@@ -35,5 +34,5 @@ def read_intent(question: str, resolver: DocumentResolver) -> QueryIntent:
         refs=tuple(find_refs(question)),
         asks_metadata=bool(_META.search(question)),
         asks_structure=bool(_STRUCTURE.search(question)),
-        compares=len(docs) >= 2 or (bool(_COMPARE.search(question)) and len(docs) >= 2),
+        compares=len(docs) >= 2,  # per-document retrieval needs two named documents
     )

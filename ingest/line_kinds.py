@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from policyqa.ingest.numbering import CN_NUMERAL, parse_numbering
+from policyqa.ingest.numbering import CN_NUMERAL, cn_to_int, parse_numbering
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d+\s*号")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
@@ -39,15 +39,10 @@ def iso_date(line: str) -> str | None:
         if not match:
             return None
         y = int("".join(str("〇一二三四五六七八九".index(c) if c != "零" else 0) for c in match.group(1)))
-        m, d = (_small_cn(g) for g in match.groups()[1:])
+        m, d = (cn_to_int(g) for g in match.groups()[1:])
     if not (1 <= m <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{m:02d}-{d:02d}"
-
-
-def _small_cn(text: str) -> int:
-    from policyqa.ingest.numbering import cn_to_int
-    return cn_to_int(text)
 
 
 def history_event(line: str) -> tuple[str, str] | None:
