@@ -36,3 +36,11 @@ class UnknownDocument(PolicyQAError):
 
 class ClauseNotFound(PolicyQAError):
     """A clause reference names a clause that does not exist in its document."""
+
+
+class InvalidQuestion(PolicyQAError):
+    """A question that cannot be answered as given (empty, only symbols, too long)."""
+
+
+class GeneratorUnavailable(PolicyQAError):
+    """A configured LLM backend cannot be reached or is misconfigured."""
