@@ -51,7 +51,8 @@ class Citation:
     def to_record(self) -> dict:
         """The citation as JSON (``n, doc, title, label, text`` plus path and supporting)."""
         c = self.clause
-        return {"n": self.n, "doc": c.doc, "title": self.doc_title, "label": c.label, "text": c.text,
+        text = c.text if not c.schedule or c.schedule in c.text else f"{c.text}\n{c.schedule}"
+        return {"n": self.n, "doc": c.doc, "title": self.doc_title, "label": c.label, "text": text,
                 "path": list(c.path), "clause_id": c.id, "doc_number": self.doc_number,
                 "date": self.doc_date, "schedule": c.schedule, "supporting": list(self.supporting)}
 
@@ -89,6 +90,7 @@ class Answer:
     verdict: Verdict | None = None
     notices: tuple[str, ...] = ()
     effective_question: str | None = None       # the question after resolving a follow-up
+    support: float = 0.0                        # 0–1 confidence that the documents answer it
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -105,6 +107,7 @@ class Answer:
             "latency_ms": self.latency_ms, "mode": self.mode.value,
             "verdict": self.verdict.value if self.verdict else None,
             "notices": list(self.notices), "effective_question": self.effective_question,
+            "support_score": self.support,
             "timings": {k: round(v, 1) for k, v in self.timings.items()},
         }
 

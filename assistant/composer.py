@@ -1,0 +1,197 @@
+"""The grounded composer: a short Chinese answer built only from quoted clause sentences.
+
+No LLM. Every sentence of the answer quotes a sentence of the clause it cites (``“…”[n]``);
+the only words added are the lead (不可以 / 可以 / 不是 / 前提有误) and the citation frame
+(《title》label). The lead is derived from the quoted wording (严禁/不得 → 不可以) or from figures
+that differ between the question and the clause.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from policyqa.assistant.answer import Verdict
+from policyqa.assistant.evidence import EvidenceSentence
+from policyqa.assistant.frame import QuestionFrame, QuestionKind
+from policyqa.assistant.numbers import doc_numbers, find_numbers, same_figures
+from policyqa.domain import Clause
+from policyqa.index.catalog import Catalog
+
+_FORBID = re.compile(r"(严禁|不得|禁止|不准|不应|不允许|不能)")
+_REQUIRE = re.compile(r"(应当|必须|须|应)")
+_ENCOURAGE = re.compile(r"(鼓励|支持|提倡)")
+_ALLOW = re.compile(r"(可以|允许|有权)")
+_TRAILING = re.compile(r"[。；;，,：:\s]+$")
+_LEADING_LABEL = re.compile(r"^(第[零〇一二两三四五六七八九十百千]+条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）)\s*")
+MAX_QUOTES = 3
+
+
+@dataclass
+class Draft:
+    """An answer being written: text parts and the clauses they cite, in citation order."""
+
+    parts: list[str] = field(default_factory=list)
+    cited: dict[str, list[str]] = field(default_factory=dict)     # clause id -> supporting sentences
+    clauses: dict[str, Clause] = field(default_factory=dict)
+    verdict: Verdict | None = None
+
+    def cite(self, clause: Clause, sentence: str) -> int:
+        """The citation number of ``clause`` (new numbers in order of first use)."""
+        if clause.id not in self.cited:
+            self.cited[clause.id], self.clauses[clause.id] = [], clause
+        if sentence not in self.cited[clause.id]:
+            self.cited[clause.id].append(sentence)
+        return list(self.cited).index(clause.id) + 1
+
+    @property
+    def text(self) -> str:
+        """The answer text."""
+        return "".join(self.parts)
+
+
+def verdict_of(sentence: str) -> Verdict:
+    """The rule a sentence states: 严禁/不得 → FORBIDDEN, 应当 → REQUIRED, 鼓励 → ENCOURAGED …"""
+    for pattern, verdict in ((_FORBID, Verdict.FORBIDDEN), (_ENCOURAGE, Verdict.ENCOURAGED),
+                             (_ALLOW, Verdict.ALLOWED), (_REQUIRE, Verdict.REQUIRED)):
+        if pattern.search(sentence):
+            return verdict
+    return Verdict.UNSPECIFIED
+
+
+class GroundedComposer:
+    """Writes the answer from scored evidence sentences; never adds a fact of its own."""
+
+    def __init__(self, catalog: Catalog, *, max_quotes: int = MAX_QUOTES, keep_ratio: float = 0.6) -> None:
+        self.catalog, self.max_quotes, self.keep_ratio = catalog, max_quotes, keep_ratio
+
+    # -- framing -------------------------------------------------------------------------------
+    def source_name(self, clause: Clause) -> str:
+        """《title》label as the answer cites it (the header is 文件信息, the outline 提纲)."""
+        meta = self.catalog.meta(clause.doc)
+        title = meta.title or clause.doc
+        return f"《{title}》{clause.label}"
+
+    def quote(self, draft: Draft, evidence: EvidenceSentence, lead: str = "") -> None:
+        """Append one quoted sentence with its citation marker."""
+        n = draft.cite(evidence.hit.clause, evidence.sentence)
+        body = _TRAILING.sub("", _LEADING_LABEL.sub("", evidence.sentence))
+        draft.parts.append(f"{lead}{self.source_name(evidence.hit.clause)}：“{body}”[{n}]。")
+
+    def quote_whole(self, draft: Draft, clause: Clause, max_chars: int = 400) -> None:
+        """Quote a clause's text (cut at a sentence end near ``max_chars``) with its schedule."""
+        body = _LEADING_LABEL.sub("", clause.text.replace("\n", ""))
+        if len(body) > max_chars:
+            cut = max(body.rfind(p, 0, max_chars) for p in "。；")
+            body = body[:cut + 1] if cut > 0 else body[:max_chars]
+            body += "……"
+        n = draft.cite(clause, clause.text)
+        schedule = f"（{clause.schedule.strip('（）()')}）" if clause.schedule and clause.schedule not in clause.text else ""
+        draft.parts.append(f"{self.source_name(clause)}：“{_TRAILING.sub('', body)}”{schedule}[{n}]。")
+
+    # -- kinds ---------------------------------------------------------------------------------
+    def compose(self, frame: QuestionFrame, evidence: Sequence[EvidenceSentence], *,
+                named_docs: Sequence[str] = (), looked_up: bool = False, draft: Draft | None = None) -> Draft:
+        """The answer to ``frame`` from ``evidence`` (best first), appended to ``draft`` when given;
+        empty evidence adds nothing. A clause asked for by number (``looked_up``) is quoted whole
+        unless the question asks for one figure, date or rule in it."""
+        draft = draft if draft is not None else Draft()
+        if not evidence:
+            return draft
+        if looked_up and frame.primary in (QuestionKind.GENERAL, QuestionKind.LIST):
+            self.quote_whole(draft, evidence[0].hit.clause)
+            return draft
+        if frame.has(QuestionKind.LIST) and self._outline_list(frame, evidence, draft):
+            return self._add_more(draft, evidence, frame, limit=1)
+        if len(named_docs) >= 2 and frame.has(QuestionKind.COMPARE) or len(named_docs) >= 2 and frame.primary in (
+                QuestionKind.COMPARE, QuestionKind.LIST):
+            return self._side_by_side(draft, evidence, named_docs)
+        first = self._first(frame, evidence)
+        lead = self._lead(frame, first, draft)
+        self.quote(draft, first, lead)
+        return self._add_more(draft, evidence, frame, limit=self.max_quotes - 1, after=first)
+
+    def _first(self, frame: QuestionFrame, evidence: Sequence[EvidenceSentence]) -> EvidenceSentence:
+        """The sentence that leads: the best one that has what the question asks for."""
+        best = evidence[0]
+        fitting = [e for e in evidence if e.fits and e.rank < 3]
+        if fitting and fitting[0].score >= 0.6 * best.score:
+            return fitting[0]
+        return best
+
+    def _lead(self, frame: QuestionFrame, first: EvidenceSentence, draft: Draft) -> str:
+        """不可以 / 可以 / 不是 / 前提有误 — only when the quoted wording or figures decide it."""
+        if frame.numbers and frame.has(QuestionKind.CONFIRM):
+            stated = list(first.figures) + find_numbers(first.hit.clause.schedule or "")
+            if stated and not all(same_figures(c, stated) for c in frame.numbers):
+                return "不是，"
+            if stated and all(same_figures(c, stated) for c in frame.numbers):
+                return "是的，"
+        claimed_numbers = doc_numbers(frame.text)
+        if claimed_numbers and frame.has(QuestionKind.CONFIRM):
+            actual = self.catalog.meta(first.hit.clause.doc).doc_number
+            if actual and any(c != actual for c in claimed_numbers):
+                return "不是，"
+        if frame.primary in (QuestionKind.COMPLIANCE, QuestionKind.CONFIRM) and first.coverage >= 0.15:
+            verdict = verdict_of(first.sentence)
+            draft.verdict = verdict
+            return {Verdict.FORBIDDEN: "不可以。", Verdict.ALLOWED: "可以。", Verdict.ENCOURAGED: "可以，文件予以鼓励。",
+                    Verdict.REQUIRED: "文件有明确要求。"}.get(verdict, "")
+        return ""
+
+    def _add_more(self, draft: Draft, evidence: Sequence[EvidenceSentence], frame: QuestionFrame, *,
+                  limit: int, after: EvidenceSentence | None = None) -> Draft:
+        """Up to ``limit`` more quotes that score nearly as well, from clauses not yet quoted."""
+        top = evidence[0].score
+        floor = 0.5 * (after.coverage if after else evidence[0].coverage)
+        quoted = {after.sentence} if after else set()
+        used_clauses = set(draft.cited)
+        added = 0
+        for e in evidence:
+            if added >= limit or e.score < self.keep_ratio * top:
+                break
+            if e.sentence in quoted or e.coverage < floor or frame.primary is QuestionKind.COMPLIANCE and not e.fits:
+                continue
+            if e.hit.clause.id in used_clauses and any(e.sentence in s for s in draft.cited[e.hit.clause.id]):
+                continue
+            self.quote(draft, e)
+            quoted.add(e.sentence)
+            used_clauses.add(e.hit.clause.id)
+            added += 1
+        return draft
+
+    def _side_by_side(self, draft: Draft, evidence: Sequence[EvidenceSentence], named_docs: Sequence[str]) -> Draft:
+        """What each named document says on the question, one or two quotes each."""
+        for doc in named_docs:
+            own = [e for e in evidence if e.hit.clause.doc == doc]
+            for e in own[:2]:
+                if own and e.score >= 0.8 * own[0].score:
+                    self.quote(draft, e)
+            if not own:
+                title = self.catalog.meta(doc).title or doc
+                draft.parts.append(f"《{title}》中没有找到相关条款。")
+        return draft
+
+    def _outline_list(self, frame: QuestionFrame, evidence: Sequence[EvidenceSentence], draft: Draft) -> bool:
+        """List the headings of an outline that name what the question enumerates (行动, 原则 …)."""
+        outlines = [e.hit for e in evidence if e.hit.clause.kind == "outline"]
+        if not outlines:
+            return False
+        hit = outlines[0]
+        lines = [ln.strip() for ln in hit.clause.text.splitlines() if ln.strip()]
+        noun = frame.list_noun
+        items = [ln for ln in lines if noun and noun in ln] if noun else []
+        if not items:
+            depth = min(len(ln) - len(ln.lstrip()) for ln in hit.clause.text.splitlines() if ln.strip())
+            items = [ln.strip() for ln in hit.clause.text.splitlines() if ln.strip() and len(ln) - len(ln.lstrip()) == depth]
+        items = list(dict.fromkeys(_TRAILING.sub("", i) for i in items))
+        if not items:
+            return False
+        n = draft.cite(hit.clause, "\n".join(items))
+        meta = self.catalog.meta(hit.clause.doc)
+        lead = ""
+        if frame.claimed_count and frame.claimed_count != len(items):
+            lead = "前提有误——"
+        what = noun or "部分"
+        draft.parts.append(f"{lead}《{meta.title or hit.clause.doc}》共列出{len(items)}项{what}：{'；'.join(items)}[{n}]。")
+        return True

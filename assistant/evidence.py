@@ -1,0 +1,152 @@
+"""Choosing the sentences of the retrieved clauses that answer a question.
+
+Every retrieved clause is cut into sentences; each sentence is scored by how much of the
+question's content it covers (terms weighted by their rarity in the library, plus character
+bigrams for colloquial wording), whether it has what the question asks for (a figure of the
+asked unit, a date, a 严禁/应当 wording …) and how high its clause was ranked.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from policyqa.assistant.frame import QuestionFrame, QuestionKind, content_of
+from policyqa.assistant.numbers import NumberMention, doc_numbers, find_numbers
+from policyqa.domain import Hit
+from policyqa.index.bm25 import BM25Index
+from policyqa.index.tokenize import ChineseTokenizer
+
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+_DEONTIC = re.compile(r"(严禁|不得|禁止|不准|不应|不允许|应当|必须|须|应|要|鼓励|支持|提倡|可以|允许|有权)")
+_ORG = re.compile(r"(部门|政府|委员会|教育部|学校|幼儿园|机构|单位|教委|教育局|人民代表大会|国务院|办公厅|家庭|父母|监护人|教师)")
+_DATE = re.compile(r"(\d{4}|[〇一二三四五六七八九]{4})年|[一二三四五六七八九十\d]+月[一二三四五六七八九十\d]*日?|同步|同时|之前|以前|届时|[前底内]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class EvidenceSentence:
+    """One sentence of a retrieved clause with its scores.
+
+    ``coverage`` is the rarity-weighted share of the question's terms found in the sentence;
+    ``clause_coverage`` the same over the whole clause; ``fits`` whether the sentence has what the
+    question asks for (a figure, a date, a rule …).
+    """
+
+    hit: Hit
+    rank: int
+    sentence: str
+    position: int
+    score: float
+    coverage: float
+    clause_coverage: float
+    fits: bool
+    figures: tuple[NumberMention, ...]
+
+
+_INTRO_END = re.compile(r"[：:]$|下列")
+UNIT_CHARS = 160
+
+
+def clause_sentences(text: str, schedule: str | None = None) -> list[str]:
+    """The quotable units of a clause's text, then its schedule line.
+
+    A unit is a sentence (split at 。；！？ and line ends), except that a short heading-like
+    sentence keeps the sentence after it, and a sentence introducing a list (…下列情形之一的：)
+    keeps the listed items, up to about ``UNIT_CHARS`` characters.
+    """
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if len(_CJK.findall(s)) >= 2]
+    units: list[str] = []
+    i = 0
+    while i < len(sentences):
+        unit = sentences[i]
+        i += 1
+        if _INTRO_END.search(unit):
+            while i < len(sentences) and len(unit) + len(sentences[i]) <= UNIT_CHARS * 2:
+                unit += sentences[i]
+                i += 1
+        elif len(unit) < 20 and i < len(sentences):
+            unit += sentences[i]
+            i += 1
+        units.append(unit)
+    if schedule and schedule not in text:
+        units.append(schedule)
+    return units
+
+
+class TermWeights:
+    """Rarity weights (BM25 idf) of question terms over the whole library."""
+
+    def __init__(self, bm25: BM25Index, tokenizer: ChineseTokenizer) -> None:
+        self.bm25, self.tokenizer = bm25, tokenizer
+        self._n = max(len(bm25), 1)
+        self._idf = lru_cache(maxsize=20000)(self._compute_idf)
+
+    def _compute_idf(self, term: str) -> float:
+        df = int((self.bm25.scores([term]) > 0).sum())
+        return math.log((self._n - df + 0.5) / (df + 0.5) + 1.0)
+
+    def terms(self, question: str, ignore: Sequence[str] = ()) -> dict[str, float]:
+        """The question's content terms with their weights; terms inside ``ignore`` (document
+        names) carry no weight, and a term contained in a longer one gives way to it."""
+        tokens = dict.fromkeys(self.tokenizer.tokens(content_of(question)))
+        tokens = {t: None for t in tokens if not any(t in name for name in ignore)}
+        longest = [t for t in tokens if not any(t != o and t in o for o in tokens)]
+        return {t: max(self._idf(t), 0.1) for t in longest}
+
+
+def coverage(terms: dict[str, float], text: str) -> float:
+    """The weighted share of ``terms`` that occur in ``text`` (0 when there are no terms)."""
+    total = sum(terms.values())
+    return sum(w for t, w in terms.items() if t in text) / total if total else 1.0
+
+
+def bigram_overlap(question: str, text: str) -> float:
+    """The share of the question's CJK character bigrams that occur in ``text``."""
+    runs = re.findall(r"[\u4e00-\u9fff]+", content_of(question))
+    grams = {run[i:i + 2] for run in runs for i in range(len(run) - 1)}
+    return sum(g in text for g in grams) / len(grams) if grams else 0.0
+
+
+def sentence_fits(frame: QuestionFrame, sentence: str, figures: list[NumberMention]) -> bool:
+    """Does ``sentence`` contain the kind of content the question's primary kind asks for?"""
+    kind = frame.primary
+    if frame.asks_doc_number:
+        return bool(doc_numbers(sentence))
+    if kind is QuestionKind.QUANTITY:
+        if frame.units is not None:
+            return any(f.unit in frame.units for f in figures)
+        return any(f.unit_class != "date" for f in figures)
+    if kind is QuestionKind.DATE:
+        return bool(_DATE.search(sentence))
+    if kind is QuestionKind.WHO:
+        return bool(_ORG.search(sentence))
+    if kind is QuestionKind.COMPLIANCE:
+        return bool(_DEONTIC.search(sentence))
+    return True
+
+
+class EvidenceSelector:
+    """Scores the sentences of retrieved clauses against a question."""
+
+    def __init__(self, weights: TermWeights, *, rank_weight: float = 0.3, fit_bonus: float = 0.25) -> None:
+        self.weights, self.rank_weight, self.fit_bonus = weights, rank_weight, fit_bonus
+
+    def select(self, frame: QuestionFrame, hits: Sequence[Hit], *, ignore: Sequence[str] = ()) -> list[EvidenceSentence]:
+        """Every sentence of every hit, best first."""
+        terms = self.weights.terms(frame.text, ignore)
+        scored = []
+        for rank, hit in enumerate(hits):
+            clause_text = hit.clause.text
+            clause_cov = coverage(terms, "".join(hit.clause.path) + clause_text)
+            for position, sentence in enumerate(clause_sentences(clause_text, hit.clause.schedule)):
+                figures = find_numbers(sentence)
+                fits = sentence_fits(frame, sentence, figures)
+                cov = coverage(terms, sentence)
+                score = (0.55 * cov + 0.2 * bigram_overlap(frame.text, sentence) + 0.2 * clause_cov
+                         + (self.fit_bonus if fits else 0.0) + self.rank_weight / (rank + 1))
+                scored.append(EvidenceSentence(hit, rank, sentence, position, score, cov, clause_cov, fits,
+                                               tuple(figures)))
+        return sorted(scored, key=lambda e: -e.score)

@@ -1,0 +1,120 @@
+"""Figures in Chinese text: 九月十日, 二十二时, 600元, 30%, 2023年9月底 — as comparable values.
+
+A question's figures are checked against a clause's (false premises: 教师节是10月10日吧？ vs
+每年九月十日为教师节), and quantity questions need a sentence with a figure of the asked unit.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNITS = ("%|％|万元|亿元|元|周岁|岁|年级|个月|年|月|日|号|时|点|分钟|小时|天|周|人|名|个|所|项|门|条|章|节|倍|"
+          "学时|课时|分|平方米|公里|米|次|节课")
+_ARABIC = re.compile(rf"(?<![〔\[\d.])(\d+(?:\.\d+)?)(?![〕\]\d.])\s*({_UNITS})?")
+_CHINESE = re.compile(rf"(?<![哪第几零〇一二两三四五六七八九十百千万])([零〇一二两三四五六七八九十百千万]+)({_UNITS})(?!之)")
+_PERCENT_CN = re.compile(r"百分之([零〇一二两三四五六七八九十百]+)")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\s*\d+\s*号")
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_SAME_UNIT = {"％": "%", "点": "时", "号": "日", "周岁": "岁", "名": "人"}
+_ASKED_UNITS = [
+    (re.compile(r"多少分钟|几分钟"), {"分钟"}),
+    (re.compile(r"几个?小时|多少小时|几个钟头"), {"小时"}),
+    (re.compile(r"多长时间|多久|几天|多少天"), {"分钟", "小时", "天", "日", "周", "个月", "月", "年"}),
+    (re.compile(r"(钱|元|经费|费用|费|工资|津贴|资金|补助|补贴|收费)\S{0,12}(多少|几)|(多少|几)\S{0,4}(钱|元|经费|资金)"), {"元", "万元", "亿元"}),
+    (re.compile(r"几岁|几周岁|多大(年龄|的孩子|岁数)?|年龄"), {"岁"}),
+    (re.compile(r"(多少|几)(名|个人|人)|人数"), {"人"}),
+    (re.compile(r"几门|多少门"), {"门"}),
+    (re.compile(r"几项|多少项"), {"项"}),
+    (re.compile(r"几年|多少年"), {"年"}),
+    (re.compile(r"多少分|几分"), {"分"}),
+    (re.compile(r"率|占比|比例|百分之|百分比"), {"%"}),
+]
+
+
+def asked_units(question: str) -> frozenset[str] | None:
+    """The units a figure must have to answer a quantity question (None: any figure)."""
+    for pattern, units in _ASKED_UNITS:
+        if pattern.search(question):
+            return frozenset(units)
+    return None
+
+
+UNIT_CLASSES = {
+    "money": {"元", "万元", "亿元"},
+    "time": {"分钟", "小时", "天", "周", "个月", "学时", "课时", "节课"},
+    "count": {"人", "个", "所", "项", "门", "条", "次", "倍"},
+    "age": {"岁"},
+    "percent": {"%"},
+    "score": {"分"},
+    "date": {"年", "月", "日", "时"},
+}
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """One figure: its value, its (normalised) unit or "" and the text it was read from."""
+
+    value: float
+    unit: str
+    text: str
+
+    @property
+    def unit_class(self) -> str | None:
+        """money, time, count, age, percent, score, date or None."""
+        return next((name for name, units in UNIT_CLASSES.items() if self.unit in units), None)
+
+
+def chinese_to_number(text: str) -> int:
+    """二十二 → 22, 一百零五 → 105, 三万 → 30000, 二〇二三 → 2023; raises ValueError."""
+    if "万" in text:
+        high, _, low = text.partition("万")
+        return chinese_to_number(high or "一") * 10000 + (chinese_to_number(low) if low else 0)
+    if text and all(ch in _DIGITS for ch in text) and len(text) > 1:
+        return int("".join(str(_DIGITS[ch]) for ch in text))  # 二〇二三 read digit by digit
+    total, digit = 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _SMALL_UNITS:
+            total += (1 if digit is None else digit) * _SMALL_UNITS[ch]
+            digit = None
+        else:
+            raise ValueError(f"not a Chinese numeral: {text!r}")
+    if not text:
+        raise ValueError("empty numeral")
+    return total + (digit or 0)
+
+
+def find_numbers(text: str) -> list[NumberMention]:
+    """Every figure in ``text`` in order of appearance (文号 such as 教基〔2023〕4号 excluded)."""
+    masked = _DOC_NUMBER.sub(lambda m: "#" * len(m.group()), text)
+    found: list[tuple[int, NumberMention]] = []
+    for match in _ARABIC.finditer(masked):
+        unit = _SAME_UNIT.get(match.group(2) or "", match.group(2) or "")
+        found.append((match.start(), NumberMention(float(match.group(1)), unit, match.group())))
+    for match in _CHINESE.finditer(masked):
+        try:
+            value = chinese_to_number(match.group(1))
+        except ValueError:
+            continue
+        unit = _SAME_UNIT.get(match.group(2), match.group(2))
+        found.append((match.start(), NumberMention(float(value), unit, match.group())))
+    for match in _PERCENT_CN.finditer(masked):
+        try:
+            found.append((match.start(), NumberMention(float(chinese_to_number(match.group(1))), "%", match.group())))
+        except ValueError:
+            continue
+    return [mention for _, mention in sorted(found, key=lambda pair: pair[0])]
+
+
+def doc_numbers(text: str) -> list[str]:
+    """The 文号 in ``text`` with spaces removed (教基〔2023〕4号)."""
+    return [re.sub(r"\s+", "", m.group()) for m in _DOC_NUMBER.finditer(text)]
+
+
+def same_figures(claimed: NumberMention, stated: list[NumberMention]) -> bool:
+    """Is ``claimed`` among ``stated`` (same value and unit; a bare number matches any unit)?"""
+    return any(s.value == claimed.value and (not claimed.unit or not s.unit or s.unit == claimed.unit)
+               for s in stated)

@@ -1,0 +1,72 @@
+"""Is a question about something the library covers at all?
+
+Three checks, each general: a region whose documents the library does not hold (上海市…实施方案),
+a document named in 《》 that is neither in the library nor quoted by it, and a year that the
+documents in scope never mention (2030年 for a plan that runs to 2027).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from policyqa.domain import DocumentMeta
+from policyqa.index.aliases import DocumentResolver
+from policyqa.index.catalog import Catalog
+
+REGIONS = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
+           "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
+           "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门", "深圳", "广州", "杭州", "南京", "武汉",
+           "成都", "西安", "苏州", "厦门", "青岛", "大连", "宁波", "长沙", "郑州", "济南", "沈阳", "哈尔滨")
+_DOC_WORD = re.compile(r"(方案|办法|意见|通知|文件|规定|政策|计划|细则|条例|中考|高考|规划)")
+_TITLE = re.compile(r"《([^》]{2,60})》")
+_YEAR = re.compile(r"(?<!\d)(19|20)(\d{2})年")
+
+
+@dataclass(frozen=True)
+class ScopeGap:
+    """Why a question falls outside the library, in one line for the user."""
+
+    reason: str
+
+
+class ScopeChecker:
+    """Finds what a question names that the library does not hold."""
+
+    def __init__(self, catalog: Catalog, resolver: DocumentResolver) -> None:
+        self.catalog, self.resolver = catalog, resolver
+        self._titles = " ".join((d.title or "") + (d.region or "") for d in catalog.documents)
+        self._texts: dict[str, str] = {}
+        for clause in catalog.clauses:
+            self._texts[clause.doc] = self._texts.get(clause.doc, "") + clause.text + (clause.schedule or "")
+
+    def gaps(self, question: str, scope_docs: Sequence[str]) -> list[ScopeGap]:
+        """What ``question`` asks about outside the library (empty when nothing)."""
+        found = self._missing_region(question) + self._missing_titles(question)
+        return found or self._missing_years(question, scope_docs)
+
+    def _missing_region(self, question: str) -> list[ScopeGap]:
+        if not _DOC_WORD.search(question):
+            return []  # 在上海，学校能开除学生吗？ is answered by national law
+        return [ScopeGap(f"库中没有{region}的文件") for region in REGIONS
+                if region in question and region not in self._titles]
+
+    def _missing_titles(self, question: str) -> list[ScopeGap]:
+        gaps = []
+        everything = self._titles + "".join(self._texts.values())
+        for match in _TITLE.finditer(question):
+            name = match.group(1)
+            if name in everything or self.resolver.find(name):
+                continue
+            gaps.append(ScopeGap(f"库中没有《{name}》"))
+        return gaps
+
+    def _missing_years(self, question: str, scope_docs: Sequence[str]) -> list[ScopeGap]:
+        docs = list(scope_docs) or list(self._texts)
+        text = "".join(self._texts.get(d, "") for d in docs) + "".join(self._meta_dates(docs))
+        return [ScopeGap(f"所涉文件没有提到{m.group()}")
+                for m in _YEAR.finditer(question) if m.group() not in text]
+
+    def _meta_dates(self, docs: Sequence[str]) -> list[str]:
+        metas: list[DocumentMeta] = [self.catalog.meta(d) for d in docs]
+        return [f"{d[:4]}年" for m in metas for d in (m.date, m.adopted, *m.amended) if d]
