@@ -130,7 +130,8 @@ class GroundedComposer:
         claimed_numbers = doc_numbers(frame.text)
         if claimed_numbers and frame.has(QuestionKind.CONFIRM):
             actual = self.catalog.meta(first.hit.clause.doc).doc_number
-            if actual and any(c != actual for c in claimed_numbers):
+            actual = re.sub(r"\s+", "", actual or "")
+            if actual and not any(actual in c for c in claimed_numbers):  # the claim may carry a prefix (以教基…)
                 return "不是，"
         if frame.primary in (QuestionKind.COMPLIANCE, QuestionKind.CONFIRM) and first.coverage >= 0.15:
             verdict = verdict_of(first.sentence)
@@ -150,8 +151,10 @@ class GroundedComposer:
         for e in evidence:
             if added >= limit or e.score < self.keep_ratio * top:
                 break
-            if e.sentence in quoted or e.coverage < floor or frame.primary is QuestionKind.COMPLIANCE and not e.fits:
+            if e.sentence in quoted or e.coverage < floor:
                 continue
+            if frame.primary is QuestionKind.COMPLIANCE and draft.verdict and verdict_of(e.sentence) is not draft.verdict:
+                continue  # a second quote must state the same kind of rule
             if e.hit.clause.id in used_clauses and any(e.sentence in s for s in draft.cited[e.hit.clause.id]):
                 continue
             self.quote(draft, e)
@@ -180,7 +183,8 @@ class GroundedComposer:
         hit = outlines[0]
         lines = [ln.strip() for ln in hit.clause.text.splitlines() if ln.strip()]
         noun = frame.list_noun
-        items = [ln for ln in lines if noun and noun in ln] if noun else []
+        items = [ln for ln in lines if noun and _TRAILING.sub("", ln).endswith(noun)] if noun else []
+        items = items or ([ln for ln in lines if noun in ln] if noun else [])
         if not items:
             depth = min(len(ln) - len(ln.lstrip()) for ln in hit.clause.text.splitlines() if ln.strip())
             items = [ln.strip() for ln in hit.clause.text.splitlines() if ln.strip() and len(ln) - len(ln.lstrip()) == depth]

@@ -110,7 +110,8 @@ def find_numbers(text: str) -> list[NumberMention]:
 
 
 def doc_numbers(text: str) -> list[str]:
-    """The 文号 in ``text`` with spaces removed (教基〔2023〕4号)."""
+    """The 文号 in ``text`` with spaces removed (教基〔2023〕4号); the issuer part may carry up to
+    eight preceding characters (文号为教基〔2023〕4号), so compare by containment."""
     return [re.sub(r"\s+", "", m.group()) for m in _DOC_NUMBER.finditer(text)]
 
 
