@@ -34,10 +34,14 @@ class AnswerabilityJudge:
     min_support: float = 0.05
     min_figure_coverage: float = 0.15
     top_clauses: int = 3
+    support_clauses: int = 5
 
     def judge(self, frame: QuestionFrame, evidence: Sequence[EvidenceSentence], gaps: Sequence[ScopeGap],
-              *, looked_up: bool) -> Answerability:
-        """Decide for one question; ``looked_up`` is true when a named clause was found directly."""
+              *, looked_up: bool, compares: bool = False, presupposes: bool = False) -> Answerability:
+        """Decide for one question; ``looked_up`` is true when a named clause was found directly,
+        ``compares`` when two named documents are set side by side (always answered per document),
+        ``presupposes`` when the question asserts a figure the documents never state (answered
+        with a correction and what the documents do say)."""
         if gaps:
             return Answerability(False, 0.0, "；".join(g.reason for g in gaps))
         if looked_up:
@@ -45,17 +49,18 @@ class AnswerabilityJudge:
         top = [e for e in evidence if e.rank < self.top_clauses]
         if not top:
             return Answerability(False, 0.0, "没有找到相关条款")
-        support = max(0.6 * e.coverage + 0.4 * e.clause_coverage for e in top)
+        support = max(0.6 * e.coverage + 0.4 * e.clause_coverage
+                      for e in evidence if e.rank < self.support_clauses)
         routed = any(set(e.hit.found_by) & {"header", "outline"} for e in top)
         if frame.asks_doc_number and not any(e.fits for e in top):
             return Answerability(False, min(support, 0.1), "文件没有载明文号")
-        if frame.primary in _FIGURE_KINDS and not frame.has(QuestionKind.CONFIRM):
+        if frame.primary in _FIGURE_KINDS and not frame.has(QuestionKind.CONFIRM) and not presupposes:
             fitting = [e for e in top if e.fits and (e.coverage >= self.min_figure_coverage or
                                                      set(e.hit.found_by) & {"header", "outline", "lookup"})]
             if not fitting:
                 what = "具体日期或期限" if frame.primary is QuestionKind.DATE else "具体数值"
                 return Answerability(False, min(support, 0.1), f"相关条款没有规定{what}")
             support = max(support, max(0.6 * e.coverage + 0.4 * e.clause_coverage for e in fitting))
-        if support < self.min_support and not routed:
+        if support < self.min_support and not routed and not compares:
             return Answerability(False, support, "找到的条款与问题关系不大")
         return Answerability(True, support, "")

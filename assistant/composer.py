@@ -50,6 +50,44 @@ class Draft:
         return "".join(self.parts)
 
 
+def outline_items(outline: str, noun: str | None, question: str = "") -> list[str]:
+    """The entries of an outline that a list question about ``noun`` enumerates.
+
+    A heading the question names (学生素养提升行动包括哪几项任务) scopes the list to the entries
+    under it. Otherwise the entries whose heading ends with the noun (课程创新引领行动 for 行动) are
+    the list; if there is exactly one (二、重点任务 / 二、重大行动) and it has sub-entries, its
+    direct sub-entries are the list when they name the noun, else its deepest ones (1.… to 21.…).
+    Without a noun or a match the outline does not answer: an empty list.
+    """
+    entries = [(len(line) - len(line.lstrip()), _TRAILING.sub("", line.strip()))
+               for line in outline.splitlines() if line.strip()]
+    if not noun:
+        return []
+    named = [i for i, (_, text) in enumerate(entries)
+             if len(core := _LEADING_LABEL.sub("", text)) >= 4 and core in question and not text.endswith(noun)]
+    matches = named[:1] or [i for i, (_, text) in enumerate(entries) if text.endswith(noun)]
+    if len(matches) == 1:
+        children = _children(entries, matches[0])
+        if not children:
+            return []
+        top = min(d for d, _ in children)
+        direct = [text for d, text in children if d == top]
+        if not named and all(noun in text for text in direct):
+            return list(dict.fromkeys(direct))
+        deepest = max(d for d, _ in children)
+        return list(dict.fromkeys(text for d, text in children if d == deepest))
+    return list(dict.fromkeys(entries[i][1] for i in matches))
+
+
+def _children(entries: list[tuple[int, str]], index: int) -> list[tuple[int, str]]:
+    depth, out = entries[index][0], []
+    for d, text in entries[index + 1:]:
+        if d <= depth:
+            break
+        out.append((d, text))
+    return out
+
+
 def verdict_of(sentence: str) -> Verdict:
     """The rule a sentence states: 严禁/不得 → FORBIDDEN, 应当 → REQUIRED, 鼓励 → ENCOURAGED …"""
     for pattern, verdict in ((_FORBID, Verdict.FORBIDDEN), (_ENCOURAGE, Verdict.ENCOURAGED),
@@ -62,7 +100,7 @@ def verdict_of(sentence: str) -> Verdict:
 class GroundedComposer:
     """Writes the answer from scored evidence sentences; never adds a fact of its own."""
 
-    def __init__(self, catalog: Catalog, *, max_quotes: int = MAX_QUOTES, keep_ratio: float = 0.6) -> None:
+    def __init__(self, catalog: Catalog, *, max_quotes: int = MAX_QUOTES, keep_ratio: float = 0.4) -> None:
         self.catalog, self.max_quotes, self.keep_ratio = catalog, max_quotes, keep_ratio
 
     # -- framing -------------------------------------------------------------------------------
@@ -91,10 +129,13 @@ class GroundedComposer:
 
     # -- kinds ---------------------------------------------------------------------------------
     def compose(self, frame: QuestionFrame, evidence: Sequence[EvidenceSentence], *,
-                named_docs: Sequence[str] = (), looked_up: bool = False, draft: Draft | None = None) -> Draft:
+                named_docs: Sequence[str] = (), looked_up: bool = False, draft: Draft | None = None,
+                premise: str = "") -> Draft:
         """The answer to ``frame`` from ``evidence`` (best first), appended to ``draft`` when given;
         empty evidence adds nothing. A clause asked for by number (``looked_up``) is quoted whole
-        unless the question asks for one figure, date or rule in it."""
+        unless the question asks for one figure, date or rule in it, and so is the best clause of a
+        list question whose heading names what is listed (基本原则). ``premise`` leads the first
+        quote when the question asserts something the documents never say."""
         draft = draft if draft is not None else Draft()
         if not evidence:
             return draft
@@ -107,7 +148,10 @@ class GroundedComposer:
                 QuestionKind.COMPARE, QuestionKind.LIST):
             return self._side_by_side(draft, evidence, named_docs)
         first = self._first(frame, evidence)
-        lead = self._lead(frame, first, draft)
+        if frame.primary is QuestionKind.LIST and frame.list_noun and frame.list_noun in "".join(first.hit.clause.path[-1:]):
+            self.quote_whole(draft, first.hit.clause)
+            return self._add_more(draft, evidence, frame, limit=1, after=first)
+        lead = premise + self._lead(frame, first, draft)
         self.quote(draft, first, lead)
         return self._add_more(draft, evidence, frame, limit=self.max_quotes - 1, after=first)
 
@@ -115,7 +159,8 @@ class GroundedComposer:
         """The sentence that leads: the best one that has what the question asks for."""
         best = evidence[0]
         fitting = [e for e in evidence if e.fits and e.rank < 3]
-        if fitting and fitting[0].score >= 0.6 * best.score:
+        asks_figure = frame.primary in (QuestionKind.QUANTITY, QuestionKind.DATE, QuestionKind.WHO) or frame.asks_doc_number
+        if fitting and (asks_figure or fitting[0].score >= 0.6 * best.score):
             return fitting[0]
         return best
 
@@ -181,13 +226,7 @@ class GroundedComposer:
         if not outlines:
             return False
         hit = outlines[0]
-        lines = [ln.strip() for ln in hit.clause.text.splitlines() if ln.strip()]
-        noun = frame.list_noun
-        items = [ln for ln in lines if noun and _TRAILING.sub("", ln).endswith(noun)] if noun else []
-        items = items or ([ln for ln in lines if noun in ln] if noun else [])
-        if not items:
-            depth = min(len(ln) - len(ln.lstrip()) for ln in hit.clause.text.splitlines() if ln.strip())
-            items = [ln.strip() for ln in hit.clause.text.splitlines() if ln.strip() and len(ln) - len(ln.lstrip()) == depth]
+        items = outline_items(hit.clause.text, frame.list_noun, frame.text)
         items = list(dict.fromkeys(_TRAILING.sub("", i) for i in items))
         if not items:
             return False
@@ -196,6 +235,6 @@ class GroundedComposer:
         lead = ""
         if frame.claimed_count and frame.claimed_count != len(items):
             lead = "前提有误——"
-        what = noun or "部分"
+        what = frame.list_noun or "项"
         draft.parts.append(f"{lead}《{meta.title or hit.clause.doc}》共列出{len(items)}项{what}：{'；'.join(items)}[{n}]。")
         return True

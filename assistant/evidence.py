@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from policyqa.assistant.dense import unit_similarity
 from policyqa.assistant.frame import QuestionFrame, QuestionKind, content_of
 from policyqa.assistant.numbers import NumberMention, doc_numbers, find_numbers
 from policyqa.domain import Hit
@@ -129,14 +130,23 @@ def sentence_fits(frame: QuestionFrame, sentence: str, figures: list[NumberMenti
 
 
 class EvidenceSelector:
-    """Scores the sentences of retrieved clauses against a question."""
+    """Scores the sentences of retrieved clauses against a question.
 
-    def __init__(self, weights: TermWeights, *, rank_weight: float = 0.3, fit_bonus: float = 0.25) -> None:
+    With a :class:`~policyqa.assistant.dense.DenseScorer` each unit also gets the question's
+    cosine to its clause (or to the window of a long clause that holds it), rescaled so that the
+    best retrieved clause scores 1 and a clause ``dense_span`` lower scores 0.
+    """
+
+    def __init__(self, weights: TermWeights, *, dense=None, rank_weight: float = 0.3, fit_bonus: float = 0.25,
+                 dense_weight: float = 1.0, dense_span: float = 0.1) -> None:
         self.weights, self.rank_weight, self.fit_bonus = weights, rank_weight, fit_bonus
+        self.dense, self.dense_weight, self.dense_span = dense, dense_weight, dense_span
 
     def select(self, frame: QuestionFrame, hits: Sequence[Hit], *, ignore: Sequence[str] = ()) -> list[EvidenceSentence]:
         """Every sentence of every hit, best first."""
         terms = self.weights.terms(frame.text, ignore)
+        sims = self.dense.similarities(frame.text, [h.clause for h in hits]) if self.dense else {}
+        best_sim = max((s for v in sims.values() for _, s in v), default=0.0)
         scored = []
         for rank, hit in enumerate(hits):
             clause_text = hit.clause.text
@@ -147,6 +157,9 @@ class EvidenceSelector:
                 cov = coverage(terms, sentence)
                 score = (0.55 * cov + 0.2 * bigram_overlap(frame.text, sentence) + 0.2 * clause_cov
                          + (self.fit_bonus if fits else 0.0) + self.rank_weight / (rank + 1))
+                if hit.clause.id in sims:
+                    gap = best_sim - unit_similarity(sentence, sims[hit.clause.id])
+                    score += self.dense_weight * max(0.0, 1.0 - gap / self.dense_span)
                 scored.append(EvidenceSentence(hit, rank, sentence, position, score, cov, clause_cov, fits,
                                                tuple(figures)))
         return sorted(scored, key=lambda e: -e.score)

@@ -30,7 +30,7 @@ class QuestionKind(str, Enum):
 _COMPLIANCE = re.compile(r"(能不能|能否|可不可以|可以不|是否(允许|可以|能|必须|需要|应当|要)|允许|准不准|"
                          r"行吗|行不行|可以吗|合规|违规|违法|算不算|要不要|该不该|应不应该|必须|得不得|"
                          r"[能可]\S{0,20}[吗么]|不得|禁止)")
-_CONFIRM = re.compile(r"(对吗|对吧|是吗|是不是|是真的吗|没错吧|吧[？?]?$|对不对)")
+_CONFIRM = re.compile(r"(对吗|对吧|是吗|是不是|是真的吗|没错吧|吧[？?]?$|对不对|是\S{2,}的吗[？?]?$)")
 _QUANTITY = re.compile(r"(多少|几[个名所项门次年岁天周月小分条章大种类]|多长|多久|多大|多高|百分之|占比)")
 _DATE = re.compile(r"(什么时候|何时|哪天|哪一天|哪年|哪一年|几月|日期|时间要求|时间安排|期限|截止|之前|前完成|起施行|施行|生效|落款)")
 _WHO = re.compile(r"(谁|哪个部门|哪些部门|哪几个部门|哪一级|哪级|什么部门|什么机构|哪个机构|由哪|责任主体|负责|牵头|发文单位|发文机关|印发的)")
@@ -38,7 +38,9 @@ _LIST = re.compile(r"(哪些|哪几|有什么|有啥|都是啥|都有啥|几大|
 _LOCATE = re.compile(r"(哪份文件|哪个文件|哪部法|哪部法律|哪一条|哪条|第几条|出自|出处|在哪|哪里规定|哪项|什么文件)")
 _COMPARE = re.compile(r"(区别|不同|差别|差异|异同|相比|比较|分别怎么|有何不同|对比)")
 _DOC_NUMBER = re.compile(r"(文号|发文字号|几号文)")
-_LIST_NOUN = re.compile(r"(?:几大|哪些|哪几(?:大|项|个|条|类|种)?|[一二三四五六七八九十\d]+大)(重点)?(行动|任务|原则|措施|方面|部分|目标|工程|机制|制度|要求|内容|举措)")
+_NOUNS = "行动|任务|原则|措施|方面|部分|目标|工程|举措"
+_LIST_NOUN = re.compile(rf"(?:几大|哪些|哪几(?:大|项|个|条|类|种)?|多少(?:项|条|个)|几(?:项|条|个)|[一二三四五六七八九十\d]+大)(?:重点|重大|主要|基本)?({_NOUNS})"
+                        rf"|({_NOUNS})(?:有|包括|是)(?:哪几|哪些|多少|几)")
 _CLAIMED_COUNT = re.compile(r"([一二三四五六七八九十两\d]+)(?:大|项|个|条)(行动|任务|原则|措施|方面|部分|目标|工程)")
 _QUESTION_WORDS = re.compile(r"(请问|请|一下|什么|怎么|怎样|如何|哪些|哪个|哪几|多少|是否|能不能|可不可以|可以吗|行吗|吗|呢|吧|啊|呀|对吗|是不是|有没有|规定|要求)")
 
@@ -83,8 +85,10 @@ def read_frame(question: str) -> QuestionFrame:
         kinds.insert(0, QuestionKind.CONFIRM)
     if QuestionKind.COMPLIANCE in kinds and QuestionKind.CONFIRM in kinds and not find_numbers(question):
         kinds.remove(QuestionKind.CONFIRM)  # 学校可以…吧？ is a compliance question, not a figure check
-    if _LIST_NOUN.search(question) and QuestionKind.QUANTITY in kinds and QuestionKind.LIST in kinds:
-        kinds.remove(QuestionKind.QUANTITY)  # 有哪几大行动: a list, not a figure
+    if _LIST_NOUN.search(question) and QuestionKind.QUANTITY in kinds:
+        kinds.remove(QuestionKind.QUANTITY)  # 有哪几大行动 / 多少项重点任务: a list and its count
+        if QuestionKind.LIST not in kinds:
+            kinds.insert(0, QuestionKind.LIST)
     kinds.append(QuestionKind.GENERAL)
     noun = _LIST_NOUN.search(question)
     claimed = _CLAIMED_COUNT.search(question)
@@ -94,9 +98,17 @@ def read_frame(question: str) -> QuestionFrame:
         claimed_count = int(digits) if digits.isdigit() else chinese_to_number(digits)
     return QuestionFrame(
         text=question, kinds=tuple(dict.fromkeys(kinds)), asks_doc_number=bool(_DOC_NUMBER.search(question)),
-        list_noun=noun.group(noun.lastindex) if noun else None, claimed_count=claimed_count,
+        list_noun=(noun.group(1) or noun.group(2)) if noun else None, claimed_count=claimed_count,
         numbers=tuple(find_numbers(question)), units=asked_units(question),
     )
+
+
+_ASKS_CONTENT = re.compile(r"(什么|哪些|哪几|多少|几[项条个年]|具体)")
+
+
+def asks_content(question: str) -> bool:
+    """Does the question ask for content (什么目标, 哪些地区) rather than how to act on a claim?"""
+    return bool(_ASKS_CONTENT.search(question))
 
 
 def content_of(question: str) -> str:

@@ -40,10 +40,18 @@ class ScopeChecker:
         for clause in catalog.clauses:
             self._texts[clause.doc] = self._texts.get(clause.doc, "") + clause.text + (clause.schedule or "")
 
-    def gaps(self, question: str, scope_docs: Sequence[str]) -> list[ScopeGap]:
-        """What ``question`` asks about outside the library (empty when nothing)."""
+    def gaps(self, question: str, scope_docs: Sequence[str], *, asks_content: bool = True) -> list[ScopeGap]:
+        """What ``question`` asks about outside the library (empty when nothing). A year the
+        documents never mention is a gap only when the question asks what was said about it
+        (2030年提出了什么目标); a question that asserts it (要求在2025年底前完成，怎么赶进度) is
+        answered with what the documents do say."""
         found = self._missing_region(question) + self._missing_titles(question)
-        return found or self._missing_years(question, scope_docs)
+        return found or (self._missing_years(question, scope_docs) if asks_content else [])
+
+    def unmentioned_years(self, question: str, scope_docs: Sequence[str]) -> list[ScopeGap]:
+        """Years the question mentions that the documents in scope never do (all documents
+        when ``scope_docs`` is empty)."""
+        return self._missing_years(question, scope_docs)
 
     def _missing_region(self, question: str) -> list[ScopeGap]:
         if not _DOC_WORD.search(question):

@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from policyqa.assistant.answer import Answer, Citation, GeneratorMode, Source, Turn
 from policyqa.assistant.answerability import Answerability, AnswerabilityJudge
 from policyqa.assistant.composer import Draft, GroundedComposer
+from policyqa.assistant.dense import DenseScorer, QueryVectorCache
 from policyqa.assistant.evidence import EvidenceSelector, TermWeights
 from policyqa.assistant.followup import FollowUpResolver
-from policyqa.assistant.frame import read_frame
+from policyqa.assistant.frame import QuestionKind, asks_content, read_frame
 from policyqa.assistant.question import normalise_question
 from policyqa.assistant.scope import ScopeChecker
 from policyqa.config import Config
@@ -69,7 +70,8 @@ class Assistant:
     def _install(self, retriever: HybridRetriever) -> None:
         self.retriever = retriever
         self.catalog = retriever.catalog
-        self.selector = EvidenceSelector(TermWeights(retriever.bm25, retriever.tokenizer))
+        self.selector = EvidenceSelector(TermWeights(retriever.bm25, retriever.tokenizer),
+                                         dense=DenseScorer(retriever.store, retriever.embedder))
         self.composer = GroundedComposer(self.catalog)
         self.scope = ScopeChecker(self.catalog, retriever.resolver)
         self.followups = FollowUpResolver(retriever.resolver)
@@ -81,8 +83,8 @@ class Assistant:
         configured in the environment (see :func:`policyqa.assistant.llm.generator_from_config`),
         or none: grounded answers."""
         from policyqa.assistant.llm import generator_from_config
-        from policyqa.index.service import load_retriever
-        retriever = load_retriever(config, embedder=embedder)
+        from policyqa.index.service import load_embedder, load_retriever
+        retriever = load_retriever(config, embedder=QueryVectorCache(embedder or load_embedder(config)))
         return cls(retriever, config=config, generator=generator or generator_from_config(config))
 
     def reload(self) -> None:
@@ -141,14 +143,20 @@ class Assistant:
         start = time.perf_counter()
         mentions = self.retriever.resolver.find(text)
         ignore = [text[m.start:m.end] for m in mentions] + [self.catalog.meta(d).title or "" for d in intent.docs]
-        evidence = self.selector.select(frame, hits[:5], ignore=ignore)
-        gaps = self.scope.gaps(text, list(intent.docs))
+        evidence = self.selector.select(frame, hits[:1] if focus is not None else hits[:5], ignore=ignore)
+        content = asks_content(text)
+        gaps = self.scope.gaps(text, list(intent.docs), asks_content=content)
+        presupposed = [] if content else self.scope.unmentioned_years(text, list(intent.docs))
         looked_up = any({"lookup", "followup"} & set(h.found_by) for h in hits[:1])
-        decision = self.judge.judge(frame, evidence, gaps, looked_up=looked_up)
+        decision = self.judge.judge(frame, evidence, gaps, looked_up=looked_up,
+                                    compares=len(intent.docs) >= 2 and frame.has(QuestionKind.COMPARE),
+                                    presupposes=bool(presupposed))
         if notices and not looked_up:
             decision = Answerability(False, 0.0, notices[0].removeprefix("注意："))
         if decision.answerable:
-            self.composer.compose(frame, evidence, named_docs=intent.docs, looked_up=looked_up, draft=draft)
+            premise = f"前提有误（{'；'.join(g.reason for g in presupposed)}）——" if presupposed else ""
+            self.composer.compose(frame, evidence, named_docs=intent.docs, looked_up=looked_up, draft=draft,
+                                  premise=premise)
         timings["compose_ms"] += (time.perf_counter() - start) * 1000
         return decision, hits, notices
 

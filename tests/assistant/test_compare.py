@@ -1,0 +1,92 @@
+"""DocumentComparer on the bundled Beijing and national curriculum plans (real e5 vectors)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from policyqa.assistant.compare import DocumentComparer, _bigram_tfidf, _centred
+from policyqa.config import Config
+from policyqa.errors import PolicyQAError, UnknownDocument
+
+BEIJING = "beijing-curriculum-reform-plan.txt"
+NATIONAL = "national-curriculum-reform-plan-2023.txt"
+SHARED_INDEX = "corpus-e5-index"   # the folder tests/ui/conftest.py builds too: one build per session
+
+
+@pytest.fixture(scope="module")
+def comparer(tmp_path_factory, corpus_dir, e5_model_dir) -> DocumentComparer:
+    from policyqa.index.embedder import SentenceTransformerEmbedder
+    from policyqa.index.service import ingest_and_index, load_retriever
+
+    embedder = SentenceTransformerEmbedder(e5_model_dir)
+    config = Config.load(index_dir=tmp_path_factory.getbasetemp() / SHARED_INDEX, model_cache=e5_model_dir.parent)
+    if not (config.index_dir / "manifest.json").exists():
+        ingest_and_index(config, [corpus_dir], embedder=embedder)
+    return DocumentComparer(load_retriever(config, embedder=embedder))
+
+
+@pytest.fixture(scope="module")
+def plans(comparer):
+    return comparer.compare(BEIJING, NATIONAL)
+
+
+def _pairs(comparison) -> set[tuple[str, str]]:
+    return {(p.a.label, p.b.label) for p in comparison.pairs}
+
+
+def test_bigram_tfidf_matches_a_hand_computed_case():
+    # 甲乙丙 has 甲乙 (in both texts: idf 0) and 乙丙 (idf log 2); 甲乙 alone has only the zero weight
+    rows = _bigram_tfidf(["甲乙丙", "甲乙"])
+    np.testing.assert_allclose(rows, [[0.0, 1.0], [0.0, 0.0]], atol=1e-7)
+
+
+def test_centring_removes_the_shared_direction():
+    vectors = np.array([[1.0, 0.1], [1.0, -0.1]], dtype=np.float32)   # raw cosine 0.98
+    centred = _centred(vectors)
+    assert float(centred[0] @ centred[1]) == pytest.approx(-1.0)
+
+
+@pytest.mark.model
+def test_beijing_items_sit_next_to_the_national_items_they_implement(plans):
+    assert (plans.doc_a.doc, plans.doc_b.doc) == (BEIJING, NATIONAL)
+    assert {("二、（一）3.", "三、（一）3."),     # 课程教材实施监测 ↔ 课程实施监测体系
+            ("二、（三）13.", "三、（三）7."),    # 提升学生科学素养 ↔ 加强科学类学科教学
+            ("二、（四）16.", "三、（四）11."),   # 改进学生评价 ↔ 改进和完善学生评价
+            ("二、（五）19.", "三、（五）13."),   # 强化教研专业引领, in both
+            ("三、（二）", "四、（二）")} <= _pairs(plans)   # 加强条件保障, in both
+    # the action items of one plan answer to action items of the other, never to its preamble
+    for pair in plans.pairs:
+        if pair.a.kind == "item":
+            assert pair.b.label.startswith("三、（")
+
+
+@pytest.mark.model
+def test_what_beijing_adds_and_what_it_leaves_out(plans):
+    only_beijing = {c.path[-1] for c in plans.only_in_a}
+    assert {"9.推进“大思政课”改革", "11.全面实施美育浸润", "12.加强劳动教育", "（三）加强督导考核"} <= only_beijing
+    assert "6.实施优秀教学成果推广应用计划" in {c.path[-1] for c in plans.only_in_b}
+    paired = {p.a.id for p in plans.pairs} | {p.b.id for p in plans.pairs}
+    assert not paired & {c.id for c in (*plans.only_in_a, *plans.only_in_b)}
+    assert [p.a.ordinal for p in plans.pairs] == sorted(p.a.ordinal for p in plans.pairs)
+
+
+@pytest.mark.model
+def test_a_topic_keeps_the_clauses_about_it(comparer):
+    science = comparer.compare("北京方案", "国家方案", topic="科学教育")
+    assert science.topic == "科学教育"
+    assert ("二、（三）13.", "三、（三）7.") in _pairs(science)
+    assert ("三、（一）", "四、（一）") not in _pairs(science)     # 加强组织领导 is not about science
+    assert len(science.pairs) < len(comparer.compare(BEIJING, NATIONAL).pairs)
+
+
+@pytest.mark.model
+def test_aliases_name_the_same_documents(comparer, plans):
+    assert _pairs(comparer.compare("北京方案", "国家方案")) == _pairs(plans)
+
+
+@pytest.mark.model
+def test_bad_choices_are_one_line_errors(comparer):
+    with pytest.raises(PolicyQAError, match="同一份文件"):
+        comparer.compare("北京方案", BEIJING)
+    with pytest.raises(UnknownDocument):
+        comparer.compare("北京方按案", NATIONAL)
