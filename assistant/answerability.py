@@ -55,8 +55,9 @@ class AnswerabilityJudge:
         if frame.asks_doc_number and not any(e.fits for e in top):
             return Answerability(False, min(support, 0.1), "文件没有载明文号")
         if frame.primary in _FIGURE_KINDS and not frame.has(QuestionKind.CONFIRM) and not presupposes:
-            fitting = [e for e in top if e.fits and (e.coverage >= self.min_figure_coverage or
-                                                     set(e.hit.found_by) & {"header", "outline", "lookup"})]
+            fitting = [e for e in evidence if e.rank < self.support_clauses and e.fits and (
+                e.coverage >= self.min_figure_coverage or e.clause_coverage >= 0.5
+                or set(e.hit.found_by) & {"header", "outline", "lookup"})]
             if not fitting:
                 what = "具体日期或期限" if frame.primary is QuestionKind.DATE else "具体数值"
                 return Answerability(False, min(support, 0.1), f"相关条款没有规定{what}")

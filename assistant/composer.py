@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from policyqa.assistant.answer import Verdict
 from policyqa.assistant.evidence import EvidenceSentence
-from policyqa.assistant.frame import QuestionFrame, QuestionKind
+from policyqa.assistant.frame import NOUNS, QuestionFrame, QuestionKind
 from policyqa.assistant.numbers import doc_numbers, find_numbers, same_figures
 from policyqa.domain import Clause
 from policyqa.index.catalog import Catalog
@@ -100,8 +100,10 @@ def verdict_of(sentence: str) -> Verdict:
 class GroundedComposer:
     """Writes the answer from scored evidence sentences; never adds a fact of its own."""
 
-    def __init__(self, catalog: Catalog, *, max_quotes: int = MAX_QUOTES, keep_ratio: float = 0.4) -> None:
+    def __init__(self, catalog: Catalog, *, max_quotes: int = MAX_QUOTES, keep_ratio: float = 0.4,
+                 rule_coverage: float = 0.25, permit_coverage: float = 0.4) -> None:
         self.catalog, self.max_quotes, self.keep_ratio = catalog, max_quotes, keep_ratio
+        self.rule_coverage, self.permit_coverage = rule_coverage, permit_coverage
 
     # -- framing -------------------------------------------------------------------------------
     def source_name(self, clause: Clause) -> str:
@@ -146,7 +148,7 @@ class GroundedComposer:
             return self._add_more(draft, evidence, frame, limit=1)
         if len(named_docs) >= 2 and frame.has(QuestionKind.COMPARE) or len(named_docs) >= 2 and frame.primary in (
                 QuestionKind.COMPARE, QuestionKind.LIST):
-            return self._side_by_side(draft, evidence, named_docs)
+            return self._side_by_side(draft, evidence, named_docs, frame)
         first = self._first(frame, evidence)
         if frame.primary is QuestionKind.LIST and frame.list_noun and frame.list_noun in "".join(first.hit.clause.path[-1:]):
             self.quote_whole(draft, first.hit.clause)
@@ -160,7 +162,9 @@ class GroundedComposer:
         best = evidence[0]
         fitting = [e for e in evidence if e.fits and e.rank < 3]
         asks_figure = frame.primary in (QuestionKind.QUANTITY, QuestionKind.DATE, QuestionKind.WHO) or frame.asks_doc_number
-        if fitting and (asks_figure or fitting[0].score >= 0.6 * best.score):
+        if fitting and asks_figure:  # the figure's sentence must also be about the question
+            return max(fitting, key=lambda e: e.score + 0.5 * e.coverage)
+        if fitting and fitting[0].score >= 0.6 * best.score:
             return fitting[0]
         return best
 
@@ -178,8 +182,12 @@ class GroundedComposer:
             actual = re.sub(r"\s+", "", actual or "")
             if actual and not any(actual in c for c in claimed_numbers):  # the claim may carry a prefix (以教基…)
                 return "不是，"
-        if frame.primary in (QuestionKind.COMPLIANCE, QuestionKind.CONFIRM) and first.coverage >= 0.15:
+        if frame.primary in (QuestionKind.COMPLIANCE, QuestionKind.CONFIRM):
             verdict = verdict_of(first.sentence)
+            # a wrong 可以 is the costliest error: permissive verdicts need a closer match
+            needed = self.permit_coverage if verdict in (Verdict.ALLOWED, Verdict.ENCOURAGED) else self.rule_coverage
+            if first.coverage < needed:
+                return ""
             draft.verdict = verdict
             return {Verdict.FORBIDDEN: "不可以。", Verdict.ALLOWED: "可以。", Verdict.ENCOURAGED: "可以，文件予以鼓励。",
                     Verdict.REQUIRED: "文件有明确要求。"}.get(verdict, "")
@@ -208,16 +216,27 @@ class GroundedComposer:
             added += 1
         return draft
 
-    def _side_by_side(self, draft: Draft, evidence: Sequence[EvidenceSentence], named_docs: Sequence[str]) -> Draft:
-        """What each named document says on the question, one or two quotes each."""
+    def _side_by_side(self, draft: Draft, evidence: Sequence[EvidenceSentence], named_docs: Sequence[str],
+                      frame: QuestionFrame) -> Draft:
+        """What each named document says: its outline list when the question is about what the
+        documents list (几大行动, 行动的数量和名称 …), else its one or two best sentences."""
+        noun = frame.list_noun or next((n for n in NOUNS if re.search(f"{n}的?(数量|名称|数目|个数)", frame.text)), None)
         for doc in named_docs:
+            outline = next((c for c in self.catalog.clauses_of(doc) if c.kind == "outline"), None)
+            items = outline_items(outline.text, noun, frame.text) if outline is not None and noun else []
+            if items:
+                n = draft.cite(outline, "\n".join(items))
+                title = self.catalog.meta(doc).title or doc
+                draft.parts.append(f"《{title}》列出{len(items)}项{noun}：{'；'.join(items)}[{n}]。")
+                continue
             own = [e for e in evidence if e.hit.clause.doc == doc]
-            for e in own[:2]:
-                if own and e.score >= 0.8 * own[0].score:
-                    self.quote(draft, e)
             if not own:
                 title = self.catalog.meta(doc).title or doc
                 draft.parts.append(f"《{title}》中没有找到相关条款。")
+                continue
+            for e in own[:2]:
+                if e.score >= 0.8 * own[0].score:
+                    self.quote(draft, e)
         return draft
 
     def _outline_list(self, frame: QuestionFrame, evidence: Sequence[EvidenceSentence], draft: Draft) -> bool:

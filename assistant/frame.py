@@ -39,6 +39,7 @@ _LOCATE = re.compile(r"(哪份文件|哪个文件|哪部法|哪部法律|哪一�
 _COMPARE = re.compile(r"(区别|不同|差别|差异|异同|相比|比较|分别怎么|有何不同|对比)")
 _DOC_NUMBER = re.compile(r"(文号|发文字号|几号文)")
 _NOUNS = "行动|任务|原则|措施|方面|部分|目标|工程|举措"
+NOUNS = tuple(_NOUNS.split("|"))  # what policy documents enumerate
 _LIST_NOUN = re.compile(rf"(?:几大|哪些|哪几(?:大|项|个|条|类|种)?|多少(?:项|条|个)|几(?:项|条|个)|[一二三四五六七八九十\d]+大)(?:重点|重大|主要|基本)?({_NOUNS})"
                         rf"|({_NOUNS})(?:有|包括|是)(?:哪几|哪些|多少|几)")
 _CLAIMED_COUNT = re.compile(r"([一二三四五六七八九十两\d]+)(?:大|项|个|条)(行动|任务|原则|措施|方面|部分|目标|工程)")
