@@ -44,10 +44,13 @@ def atomic_dir(dest: Path | str) -> Iterator[Path]:
     the temporary folder is removed and ``dest`` is left untouched; the exception propagates.
     Between the two renames ``dest`` is briefly absent: a crash exactly there leaves the previous
     version at ``.<name>.old-*`` beside it (POSIX has no portable atomic swap of two folders).
+    A process killed in the body (SIGKILL, power loss) cannot clean up: its folder is named with
+    its pid, and the next ``atomic_dir`` on the same ``dest`` removes it once that pid is gone.
     """
     final = Path(dest)
     final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.tmp-"))
+    remove_stale(final)
+    work = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.tmp-{os.getpid()}-"))
     try:
         yield work
         _fsync_tree(work)
@@ -55,6 +58,35 @@ def atomic_dir(dest: Path | str) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
         raise
     _swap_in(work, final)
+
+
+def remove_stale(final: Path) -> list[Path]:
+    """Delete what killed writers left beside ``final``: staging folders of processes that no
+    longer run, and old versions once ``final`` exists again; returns the folders removed."""
+    removed = []
+    for folder in final.parent.glob(f".{final.name}.tmp-*"):
+        pid = folder.name.removeprefix(f".{final.name}.tmp-").split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    if final.exists():
+        for folder in final.parent.glob(f".{final.name}.old-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this pid exists (ours or another user's); assumed so off POSIX."""
+    if pid == os.getpid() or os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _swap_in(new: Path, final: Path) -> None:

@@ -61,9 +61,16 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestFailure
             files.extend(sorted(p for p in path.rglob("*") if _is_document(p)))
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            failures.append(IngestFailure(shown_name(str(path)), "不是普通文件或文件夹（设备、管道等）"))
         else:
-            failures.append(IngestFailure(str(path), "文件不存在，请检查路径"))
+            failures.append(IngestFailure(shown_name(str(path)), "文件不存在，请检查路径"))
     return files, failures
+
+
+def shown_name(name: str) -> str:
+    """``name`` fit for one line of output: control characters (a newline in a file name) escaped."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], name)
 
 
 def safe_name(name: str) -> str:
@@ -89,10 +96,14 @@ class DocumentParser:
         layout = self._layout.read(lines)
         meta = self._meta.extract(source.name, layout, source.text)
         clauses = self._clauses.build(source.name, meta.title or Path(source.name).stem, layout)
-        if not any(c.kind not in ("header", "outline") for c in clauses):
+        if not any(c.kind not in ("header", "outline") and _has_words(c.text) for c in clauses):
             raise UnreadableDocument(source.name, "没有可识别的正文内容")
         return ParsedDocument(meta=meta, clauses=clauses, source=source,
                               warnings=tuple(source.warnings) + layout.warnings)
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 class Library:
@@ -116,7 +127,7 @@ class Library:
             try:
                 self._parser.parse(path)  # a file that cannot be parsed is never stored
             except UnreadableDocument as err:
-                failures.append(IngestFailure(path.name, err.reason))
+                failures.append(IngestFailure(shown_name(path.name), err.reason))
                 continue
             target = self.sources / safe_name(path.name)
             if target.resolve() != path.resolve():
@@ -140,7 +151,7 @@ class Library:
             try:
                 documents.append(self._parser.parse(path))
             except UnreadableDocument as err:
-                failures.append(IngestFailure(path.name, err.reason))
+                failures.append(IngestFailure(shown_name(path.name), err.reason))
         linked = self._duplicates.link(documents)
         return IngestReport(tuple(linked), tuple(failures))
 

@@ -1,6 +1,7 @@
 """Read a policy document file (.txt .md .docx .pdf .html .htm) into a cleaned SourceDocument."""
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -12,6 +13,7 @@ from policyqa.ingest.docx_reader import read_docx_lines
 from policyqa.ingest.html_reader import decode_html, html_lines
 from policyqa.ingest.markdown_text import strip_markdown
 from policyqa.ingest.pdf_reader import EncryptedPdf, PdfWithoutText, read_pdf_lines
+from policyqa.ingest.sniff import read_head, wrong_type_reason
 from policyqa.ingest.text_decoding import UndecodableText, decode_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
@@ -27,13 +29,18 @@ def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocu
     Returns a :class:`SourceDocument` named by the file name alone, with its cleaned non-empty
     lines, the text encoding (``pdf`` for PDF text) and one-line notes on what was removed.
     Raises :class:`UnreadableDocument` for an unsupported type, a missing, empty, oversized,
-    binary, undecodable, encrypted or damaged file, or one without text (a scanned PDF).
+    binary, undecodable, encrypted or damaged file, one whose content is another type than its
+    suffix says (a PDF named .txt), a .docx that unpacks to more than twice ``max_bytes``, or one
+    without text (a scanned PDF).
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnreadableDocument(path.name, _unsupported_reason(suffix))
     _check_size(path, max_bytes)
+    _check_type(path, suffix)
+    if suffix == ".docx":
+        _check_unpacked_size(path, 2 * max_bytes)
     lines, encoding, notes = _read_raw(path, suffix)
     cleaned = clean_lines(lines)
     if not cleaned.lines:
@@ -61,8 +68,37 @@ def _check_size(path: Path, max_bytes: int) -> None:
     if size == 0:
         raise UnreadableDocument(path.name, "文件为空")
     if size > max_bytes:
+        raise UnreadableDocument(path.name, f"文件过大（{_sizes(size, max_bytes)}），请拆分后再导入")
+
+
+def _check_type(path: Path, suffix: str) -> None:
+    """Refuse a file whose first bytes show another type than its suffix (a PDF named .txt)."""
+    try:
+        reason = wrong_type_reason(suffix, read_head(path))
+    except OSError as err:
+        raise UnreadableDocument(path.name, f"无法读取文件（{err.strerror}）") from None
+    if reason:
+        raise UnreadableDocument(path.name, reason)
+
+
+def _check_unpacked_size(path: Path, limit: int) -> None:
+    """Refuse a .docx whose parts unpack to more than ``limit`` bytes (a zip bomb) before parsing."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
         raise UnreadableDocument(
-            path.name, f"文件过大（{_megabytes(size)}，上限 {_megabytes(max_bytes)}），请拆分后再导入")
+            path.name, f"不是有效的 .docx 文件（可能已损坏，或是改了扩展名的旧版 .doc）：{type(err).__name__}") from None
+    if unpacked > limit:
+        raise UnreadableDocument(path.name, f"解压后内容过大（{_sizes(unpacked, limit)}），请拆分后再导入")
+
+
+def _sizes(size: int, limit: int) -> str:
+    """``52.4 MB，上限 50.0 MB``; in bytes when both round to the same figure."""
+    shown, cap = _megabytes(size), _megabytes(limit)
+    if shown == cap:
+        shown, cap = f"{size:,} 字节", f"{limit:,} 字节"
+    return f"{shown}，上限 {cap}"
 
 
 def _megabytes(n: int) -> str:
