@@ -142,7 +142,8 @@ class GroundedComposer:
         if not evidence:
             return draft
         if looked_up and frame.primary in (QuestionKind.GENERAL, QuestionKind.LIST):
-            self.quote_whole(draft, evidence[0].hit.clause)
+            for clause in dict.fromkeys(e.hit.clause for e in evidence if e.rank == 0):
+                self.quote_whole(draft, clause)  # evidence holds only the clauses asked for
             return draft
         if frame.has(QuestionKind.LIST) and self._outline_list(frame, evidence, draft):
             return self._add_more(draft, evidence, frame, limit=1)

@@ -18,7 +18,8 @@ from policyqa.assistant.dense import DenseScorer, QueryVectorCache
 from policyqa.assistant.evidence import EvidenceSelector, TermWeights
 from policyqa.assistant.followup import FollowUpResolver
 from policyqa.assistant.frame import QuestionKind, asks_content, read_frame
-from policyqa.assistant.question import normalise_question
+from policyqa.assistant.guard import declined
+from policyqa.assistant.question import QuestionNormaliser
 from policyqa.assistant.scope import ScopeChecker
 from policyqa.config import Config
 from policyqa.domain import Filters, Hit
@@ -65,6 +66,7 @@ class Assistant:
         self.config = config
         self.generator = generator        # an optional LLM generator (policyqa.assistant.llm)
         self.judge = judge or AnswerabilityJudge()
+        self.normaliser = QuestionNormaliser().load()
         self._install(retriever)
 
     def _install(self, retriever: HybridRetriever) -> None:
@@ -101,15 +103,21 @@ class Assistant:
         A question with two parts (国家方案是哪天印发的？它要求各项任务持续推进到哪一年？) is answered
         part by part into one answer."""
         timings: dict[str, float] = {"retrieve_ms": 0.0, "compose_ms": 0.0}
-        asked = normalise_question(question)
+        asked = self.normaliser.normalise(question)
         resolved = self.followups.resolve(asked, list(history or ()))
         draft, decisions, all_hits, notices = Draft(), [], [], ()
+        opener = "所收录的文件没有明确规定这一点"
         for part in split_parts(resolved.text, self.retriever.resolver):
             focus = resolved.focus
             decision, hits, part_notices = self._answer_part(part, focus, filters, draft, timings)
             decisions.append(decision)
             all_hits.extend(h for h in hits if h.clause.id not in {x.clause.id for x in all_hits})
             notices += part_notices
+        refusal = declined(asked)
+        if refusal is not None:
+            decisions = [Answerability(False, 0.0, "；".join([refusal, *(n.removeprefix("注意：") for n in notices)]))]
+            draft = Draft()
+            opener = "无法照办"
         answered = [d for d in decisions if d.answerable]
         mode = GeneratorMode.GROUNDED
         start = time.perf_counter()
@@ -117,7 +125,8 @@ class Assistant:
             draft, mode, extra = self.generator.generate(resolved.text, all_hits[:5], draft, self.composer)
             notices += extra
         if not answered or not draft.parts:
-            draft = self._refusal(decisions[0] if decisions else Answerability(False, 0.0, "没有找到相关条款"), all_hits)
+            draft = self._refusal(decisions[0] if decisions else Answerability(False, 0.0, "没有找到相关条款"), all_hits,
+                                  opener)
         timings["compose_ms"] += (time.perf_counter() - start) * 1000
         support = max((d.support for d in answered), default=max((d.support for d in decisions), default=0.0))
         return Answer(
@@ -143,11 +152,12 @@ class Assistant:
         start = time.perf_counter()
         mentions = self.retriever.resolver.find(text)
         ignore = [text[m.start:m.end] for m in mentions] + [self.catalog.meta(d).title or "" for d in intent.docs]
-        evidence = self.selector.select(frame, hits[:1] if focus is not None else hits[:5], ignore=ignore)
+        pinned = [h for h in hits if {"lookup", "followup"} & set(h.found_by)]
+        evidence = self.selector.select(frame, pinned or hits[:5], ignore=ignore)
         content = asks_content(text)
         gaps = self.scope.gaps(text, list(intent.docs), asks_content=content)
         presupposed = [] if content else self.scope.unmentioned_years(text, list(intent.docs))
-        looked_up = any({"lookup", "followup"} & set(h.found_by) for h in hits[:1])
+        looked_up = bool(pinned)
         decision = self.judge.judge(frame, evidence, gaps, looked_up=looked_up,
                                     compares=len(intent.docs) >= 2 and frame.has(QuestionKind.COMPARE),
                                     presupposes=bool(presupposed))
@@ -181,10 +191,10 @@ class Assistant:
         outlines = [c for d in docs for c in self.catalog.clauses_of(d) if c.kind == "outline" and c.id not in have]
         return [Hit(c, 1.0, ("outline",)) for c in outlines] + hits
 
-    def _refusal(self, decision: Answerability, hits: Sequence[Hit]) -> Draft:
-        """所收录的文件没有规定… plus up to three related clauses (相关条款), cited."""
+    def _refusal(self, decision: Answerability, hits: Sequence[Hit], opener: str) -> Draft:
+        """所收录的文件没有明确规定这一点（reason） plus up to three related clauses (相关条款), cited."""
         draft = Draft()
-        draft.parts.append(f"所收录的文件没有明确规定这一点（{decision.reason}）。")
+        draft.parts.append(f"{opener}（{decision.reason}）。")
         related = [h for h in hits if h.clause.kind not in ("header", "outline")][:RELATED_SHOWN]
         if related:
             names = "、".join(f"{self.composer.source_name(h.clause)}[{draft.cite(h.clause, '')}]" for h in related)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import zlib
 from collections.abc import Sequence
 from functools import cached_property
@@ -73,6 +74,7 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self.num_threads = num_threads or _usable_cpus()
         self._model: SentenceTransformer | None = None
+        self._load_lock = threading.Lock()
 
     @cached_property
     def model_id(self) -> str:
@@ -97,9 +99,16 @@ class SentenceTransformerEmbedder:
         return int(self._loaded().get_embedding_dimension())
 
     def load(self) -> SentenceTransformerEmbedder:
-        """Load the model on CPU, offline; returns ``self``. Raises ModelUnavailable."""
+        """Load the model on CPU, offline; returns ``self``. Raises ModelUnavailable. Safe to call
+        from several threads: the first caller loads, the others wait for it."""
         if self._model is not None:
             return self
+        with self._load_lock:
+            if self._model is None:
+                self._load_model()
+        return self
+
+    def _load_model(self) -> None:
         self._check_folder()
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -117,7 +126,6 @@ class SentenceTransformerEmbedder:
             ) from err
         model.eval()
         self._model = model
-        return self
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed questions with the query prefix (loads the model if needed)."""
