@@ -75,6 +75,36 @@ def cmd_search(args: argparse.Namespace) -> int:
     return run_search(_config(args), args.query, k=args.k, docs=args.doc, as_json=args.json)
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question, or a JSONL batch, with cited clauses."""
+    from policyqa.assistant.ask_cli import run_ask
+    return run_ask(_config(args), question=args.question, docs=args.doc, as_json=args.json,
+                   batch=Path(args.batch) if args.batch else None, out=Path(args.out) if args.out else None)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the Gradio page (building the model and index first if missing) until interrupted."""
+    from policyqa.ui.server import serve
+    serve(_config(args), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score the assistant (or recorded answers) and optional baselines on a gold set; write the
+    report as JSON, Markdown and HTML, and print the summary table."""
+    from policyqa.evals.gold import BUNDLED_GOLD
+    from policyqa.evals.report_files import write_reports
+    from policyqa.evals.report_text import summary_table
+    from policyqa.evals.suite import EvalOptions, run_eval
+    options = EvalOptions(gold=Path(args.gold) if args.gold else BUNDLED_GOLD, baselines=args.baselines,
+                          quick=args.quick, answers=Path(args.answers) if args.answers else None)
+    report = run_eval(_config(args), options, progress=not args.quiet)
+    paths = write_reports(report, Path(args.out))
+    print(summary_table(report))
+    print(f"报告：{paths['html']}（另有 {paths['md'].name}、{paths['json'].name}）", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``policyqa`` command."""
     parser = argparse.ArgumentParser(prog="policyqa", description="基础教育政策问答：按条款检索并引用原文。")
@@ -102,11 +132,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("models", cmd_models, "Show the embedding model: what is installed and where.")
 
+    p = add("ask", cmd_ask, "Answer a question from the documents, citing the clauses it rests on "
+            "(or say that the documents do not say). Batch: --batch IN.jsonl --out OUT.jsonl.")
+    p.add_argument("question", nargs="?", help="the question (omit with --batch)")
+    p.add_argument("--doc", action="append", help="restrict to a document (file name or alias); repeatable")
+    p.add_argument("--json", action="store_true", help="print the answer as one JSON object (the batch line format)")
+    p.add_argument("--batch", metavar="IN.jsonl", help="JSONL input, one {\"id\", \"question\"} per line")
+    p.add_argument("--out", metavar="OUT.jsonl", help="where batch answers go (required with --batch)")
+
+    p = add("serve", cmd_serve, "Serve the web page (chat, compliance, compare, library, evaluation) and the "
+            "ask API; builds the model and the index first if missing.")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+
     p = add("search", cmd_search, "Retrieve the clauses that best match a query, with scores.")
     p.add_argument("query")
     p.add_argument("--k", type=int, default=5, help="how many clauses (default 5)")
     p.add_argument("--doc", action="append", help="restrict to a document (file name or alias); repeatable")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("eval", cmd_eval, "Evaluate answer fidelity on a gold set (default: the bundled one) and write "
+            "report.json, report.md and report.html.")
+    p.add_argument("--gold", help="gold JSONL file (format: docs/gold-format.md)")
+    p.add_argument("--out", default="eval-report", help="report folder (default ./eval-report)")
+    p.add_argument("--baselines", action="store_true", help="also run BM25-only and llama-index defaults")
+    p.add_argument("--quick", action="store_true", help="a 30-question subset covering every type")
+    p.add_argument("--answers", help="score this `policyqa ask --batch` output instead of asking the assistant")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
