@@ -3,19 +3,42 @@ from __future__ import annotations
 
 import re
 
-# A sentence ends at 。！？；or a newline; a closing quote or bracket stays with its sentence.
-_END = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*|\n|$)")
 _CITE = re.compile(r"\[(\d+)\]")
 
 
-def split_sentences(text: str, *, keep_semicolons: bool = False) -> list[str]:
-    """The non-empty sentences of ``text``, in order, each with its end punctuation.
+_OPEN, _CLOSE = "“‘「『", "”’」』"
+_ENDS = "。！？!?"
+_TRAILERS = "”’」』）)"
 
-    With ``keep_semicolons`` a ``；`` does not end a sentence (for answer text, where a semicolon
-    joins parts of one claim).
+
+def split_sentences(text: str, *, keep_semicolons: bool = False) -> list[str]:
+    """The non-empty sentences of ``text``, in order, each with its end punctuation and any
+    ``[n]`` markers that follow it.
+
+    A sentence never ends inside a quotation (“…。…”[1] is one sentence: the quote and its
+    citation belong together). Without ``keep_semicolons`` a ``；`` also ends a sentence.
     """
-    pattern = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+[”’」』）)]*(?:\[\d+\])*|\n|$)") if keep_semicolons else _END
-    return [s.strip() for s in pattern.findall(text) if s.strip()]
+    ends = _ENDS if keep_semicolons else _ENDS + "；;"
+    sentences, current, depth, i = [], "", 0, 0
+    while i < len(text):
+        ch = text[i]
+        current += ch
+        i += 1
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+        if ch == "\n" or (ch in ends and depth == 0):
+            while i < len(text) and (text[i] in ends or text[i] in _TRAILERS):
+                current += text[i]
+                i += 1
+            while (m := _CITE.match(text, i)) is not None:
+                current += m.group()
+                i = m.end()
+            sentences.append(current)
+            current = ""
+    sentences.append(current)
+    return [s.strip() for s in sentences if s.strip()]
 
 
 def cited_numbers(sentence: str) -> list[int]:

@@ -93,9 +93,7 @@ def test_a_real_clause_is_still_quoted_exactly(assistant, library):
 
 @pytest.mark.parametrize("question", [
     "義務教育法第二十七條規定了什麼？",          # traditional characters reach the same clause
-    pytest.param("义务教育法 第27条 规定了什么", marks=pytest.mark.xfail(
-        strict=False, reason="bug reported to the lead: with Arabic digits the retriever's top hit is the "
-        "looked-up 第二十七条, but evidence selection quotes 第二十一条 (its path 第二十七条 shares no term with 27)")),
+    "义务教育法 第27条 规定了什么",               # Arabic digits: the looked-up clause is quoted
     "<script>alert(1)</script>义务教育法第二十七条规定了什么？",
 ])
 def test_variants_of_a_question_reach_the_same_clause(assistant, library, question):
