@@ -228,7 +228,7 @@ class GroundedComposer:
             if items:
                 n = draft.cite(outline, "\n".join(items))
                 title = self.catalog.meta(doc).title or doc
-                draft.parts.append(f"《{title}》列出的{noun}：{'；'.join(items)}[{n}]。")
+                draft.parts.append(f"《{title}》{outline.label}：“{'；'.join(items)}”[{n}]。")
                 continue
             own = [e for e in evidence if e.hit.clause.doc == doc]
             if not own:
@@ -254,7 +254,6 @@ class GroundedComposer:
         meta = self.catalog.meta(hit.clause.doc)
         lead = ""
         if frame.claimed_count and frame.claimed_count != len(items):
-            lead = "前提有误——"
-        what = frame.list_noun or "项"
-        draft.parts.append(f"{lead}《{meta.title or hit.clause.doc}》列出的{what}：{'；'.join(items)}[{n}]。")
+            lead = "前提有误，"
+        draft.parts.append(f"{lead}《{meta.title or hit.clause.doc}》{hit.clause.label}：“{'；'.join(items)}”[{n}]。")
         return True

@@ -80,8 +80,10 @@ def clause_sentences(text: str, schedule: str | None = None) -> list[str]:
 class TermWeights:
     """Rarity weights (BM25 idf) of question terms over the whole library."""
 
-    def __init__(self, bm25: BM25Index, tokenizer: ChineseTokenizer) -> None:
+    def __init__(self, bm25: BM25Index, tokenizer: ChineseTokenizer, synonyms=None, *,
+                 synonym_weight: float = 0.7) -> None:
         self.bm25, self.tokenizer = bm25, tokenizer
+        self.synonyms, self.synonym_weight = synonyms, synonym_weight
         self._n = max(len(bm25), 1)
         self._idf = lru_cache(maxsize=20000)(self._compute_idf)
 
@@ -91,11 +93,16 @@ class TermWeights:
 
     def terms(self, question: str, ignore: Sequence[str] = ()) -> dict[str, float]:
         """The question's content terms with their weights; terms inside ``ignore`` (document
-        names) carry no weight, and a term contained in a longer one gives way to it."""
+        names) carry no weight, a term contained in a longer one gives way to it, and the legal
+        terms of its colloquial words (index/data/synonyms.txt) join at ``synonym_weight``."""
         tokens = dict.fromkeys(self.tokenizer.tokens(content_of(question)))
         tokens = {t: None for t in tokens if not any(t in name for name in ignore)}
         longest = [t for t in tokens if not any(t != o and t in o for o in tokens)]
-        return {t: max(self._idf(t), 0.1) for t in longest}
+        weights = {t: max(self._idf(t), 0.1) for t in longest}
+        if self.synonyms is not None:  # colloquial words also match their legal terms (打 → 体罚)
+            for term in self.synonyms.expand(question, list(tokens)):
+                weights.setdefault(term, self.synonym_weight * max(self._idf(term), 0.1))
+        return weights
 
 
 def coverage(terms: dict[str, float], text: str) -> float:

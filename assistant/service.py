@@ -72,7 +72,8 @@ class Assistant:
     def _install(self, retriever: HybridRetriever) -> None:
         self.retriever = retriever
         self.catalog = retriever.catalog
-        self.selector = EvidenceSelector(TermWeights(retriever.bm25, retriever.tokenizer),
+        self.selector = EvidenceSelector(TermWeights(retriever.bm25, retriever.tokenizer,
+                                                     retriever.synonyms),
                                          dense=DenseScorer(retriever.store, retriever.embedder))
         self.composer = GroundedComposer(self.catalog)
         self.scope = ScopeChecker(self.catalog, retriever.resolver)
@@ -164,7 +165,8 @@ class Assistant:
         if notices and not looked_up:
             decision = Answerability(False, 0.0, notices[0].removeprefix("注意："))
         if decision.answerable:
-            premise = f"前提有误（{'；'.join(g.reason for g in presupposed)}）——" if presupposed else ""
+            premise = "前提有误，" if presupposed else ""
+            notices += tuple(f"注意：{g.reason}" for g in presupposed)
             self.composer.compose(frame, evidence, named_docs=intent.docs, looked_up=looked_up, draft=draft,
                                   premise=premise)
         timings["compose_ms"] += (time.perf_counter() - start) * 1000

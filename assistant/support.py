@@ -69,7 +69,7 @@ _DOC_LEAD_IN = re.compile(
     r"(?:第[^，。：；,:]{1,8}条)?(?:中)?(?:明确)?(?:规定|要求|指出|提出|强调|明确)[，,：:]?"
 )
 _VERDICT = re.compile(r"^(?:不可以|可以|不能|不行|不得|不允许|允许|能|是的|不是|是|否|禁止"
-                      r"|文件有明确要求|文件予以鼓励)(?:[。，,！!；;：:]|$)")
+                      r"|文件有明确要求|文件予以鼓励|前提有误)(?:[。，,！!；;：:]|$)")
 _SEGMENT_SPLIT = re.compile(r"[^\w\ue000-\ue004%.]+")
 # Characters an answer may add around quoted text without asserting anything new.
 _FUNCTION_CHARS = frozenset("的了和与及或是在对将把被也都等其之而并由为于就所以中上下者该此这要会有从到向给让即它各均")
