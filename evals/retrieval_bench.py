@@ -1,7 +1,7 @@
 """Retrieval benchmark: PolicyQA's retriever against dense-only, BM25-only and llama-index's default
 chunking (SentenceSplitter 1024 + the same embedder), all in one run over the gold questions.
 
-    python -m policyqa.evals.retrieval_bench [--gold FILE] [--k 5] [--out report.json]
+    python -m policyqa.evals.retrieval_bench [--gold FILE] [--k 5] [--index DIR] [--out report.json]
 
 Prints one table (recall@1, recall@5, MRR, mean context characters, p50 latency), recall@5 on the
 two halves of the gold set, and recall@5 per question type. Unanswerable questions have no evidence

@@ -23,6 +23,7 @@ _KIND_WORDS = {
 _NATIONAL_WORDS = ("国家", "全国", "教育部", "部里")
 _MENTION_END = re.compile(r"(方案|意见|计划|通知|法|稿|转载|报道|新闻稿)")
 _ISSUER_COUNT = "一二三四五六七八九"
+_GENERIC_NAMES = frozenset(w for words in _KIND_WORDS.values() for w in words)
 
 
 def _strip_title(title: str) -> str:
@@ -125,7 +126,7 @@ class DocumentResolver:
         """Documents whose title contains the mention's core and whose kind fits its ending
         (扩优提质意见 → the opinion whose title holds 扩优提质)."""
         m = re.fullmatch(r"(.{2,}?)(实施方案|行动计划|实施意见|方案|意见|计划|通知|法)", mention)
-        if not m:
+        if not m or mention in _GENERIC_NAMES:  # 报实施方案, 行动计划: a kind of document, not a name
             return set()
         core, word = m.groups()
         fits = [d for d in self.documents if d.title and word in _KIND_WORDS.get(d.kind, ())]

@@ -18,7 +18,7 @@ from policyqa.errors import IndexMismatch, IndexMissing
 from policyqa.index.bm25 import BM25Index
 from policyqa.index.embedder import Embedder
 from policyqa.index.manifest import Manifest
-from policyqa.index.passages import passage_text, passage_windows, window_id
+from policyqa.index.passages import PASSAGE_SCHEME, passage_text, passage_windows, window_id
 from policyqa.index.tokenize import ChineseTokenizer
 from policyqa.index.vector_store import FaissStore
 
@@ -28,18 +28,19 @@ class BuildStats:
     """Figures of one index build."""
 
     clauses: int
-    embedded: int      # vectors computed (clauses and windows of long clauses)
+    embedded: int      # vectors computed (clauses and their sentence windows)
     reused: int        # vectors kept from the previous build
     seconds: float
 
 
 def _previous_vectors(previous: Path | None, model_id: str) -> tuple[dict[str, str], dict[str, np.ndarray], int | None]:
-    """Hashes, vectors and dimension of the last build when it used the same model; empty otherwise."""
+    """Hashes, vectors and dimension of the last build when it used the same model and passage
+    scheme; empty otherwise (a window row of another scheme holds other text under the same id)."""
     if previous is None:
         return {}, {}, None
     try:
         manifest = Manifest.load(previous)
-        if manifest.model_id != model_id:
+        if manifest.model_id != model_id or manifest.passages != PASSAGE_SCHEME:
             return {}, {}, None
         store = FaissStore.load(previous, manifest.dim)
     except (IndexMissing, IndexMismatch):
@@ -82,5 +83,5 @@ class IndexBuilder:
         BM25Index().fit(ids, [self.tokenizer.tokens(p) for p in passages]).save(folder)
         hashes = {c.id: c.hash for c in clauses}
         corpus = hashlib.sha256("".join(f"{k}{v}" for k, v in sorted(hashes.items())).encode()).hexdigest()[:16]
-        Manifest(self.embedder.model_id, dim, self.tokenizer.signature, hashes, corpus).save(folder)
+        Manifest(self.embedder.model_id, dim, self.tokenizer.signature, hashes, corpus, PASSAGE_SCHEME).save(folder)
         return BuildStats(len(clauses), len(fresh), len(rows) - len(fresh), time.perf_counter() - start)

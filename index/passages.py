@@ -22,12 +22,29 @@ def passage_text(clause: Clause) -> str:
 
 _SENTENCE_END = re.compile(r"(?<=[。；！？])")
 
+MIN_CLAUSE_CHARS = 0
+WINDOW_CHARS = 0
+PASSAGE_SCHEME = f"title-path-text-schedule;windows:min{MIN_CLAUSE_CHARS}:chars{WINDOW_CHARS}"
+"""Names what :func:`passage_text` and :func:`passage_windows` produce; an index stores it, and a
+build reuses stored vectors only when it is unchanged (a window row id such as ``…@w2`` names
+different text under another scheme)."""
 
-def passage_windows(clause: Clause, *, min_clause_chars: int = 240, window_chars: int = 160) -> list[str]:
-    """Extra, shorter texts embedded for a long clause: its sentences grouped into windows of
-    about ``window_chars`` characters, each under the same contextual header. A paraphrased
-    question usually matches one sentence of a long clause; its vector is diluted in the whole
-    clause's vector. The clause stays the unit returned and cited."""
+
+def passage_windows(clause: Clause, *, min_clause_chars: int = MIN_CLAUSE_CHARS,
+                    window_chars: int = WINDOW_CHARS) -> list[str]:
+    """Extra, shorter texts embedded for a clause of at least ``min_clause_chars`` characters:
+    its sentences (split after 。；！？) grouped into windows of about ``window_chars``
+    characters (0: one sentence per window), each under the same contextual header. Returns []
+    when the clause is a single window.
+
+    A colloquial question usually matches one sentence of a clause (学校不得分设重点班和非重点班
+    inside an article on school equality); that sentence's vector is diluted in the whole
+    clause's vector, so the retriever ranks a clause by its best row. Every multi-sentence clause
+    gets windows, not only long ones: on the gold set, one sentence per window for all clauses
+    lifted dense-only recall@5 from 0.73 to 0.80 (windows of 160 characters for clauses ≥ 240
+    characters gave 0.73; 60 or 100 characters, 0.74–0.78). The clause stays the unit returned
+    and cited.
+    """
     if len(clause.text) < min_clause_chars:
         return []
     sentences = [s for line in clause.text.split("\n") for s in _SENTENCE_END.split(line) if s.strip()]

@@ -70,6 +70,10 @@ def test_a_misspelt_name_lists_the_choices(resolver):
     ("征求意见稿对课后服务怎么说", [DRAFT]),
     ("学前教育法和未成年人保护法都提到了什么", ["preschool-education-law.txt", "minors-protection-law.txt"]),
     ("怎样减轻学生作业负担", []),
+    # a kind of document is not a name: 实施方案 / 行动计划 alone name no document
+    ("扩优提质意见里，省里报实施方案的时间节点是什么", [OPINION]),
+    ("扩优提质行动计划的意见文号是什么", [OPINION]),
+    ("各地要制定行动计划吗", []),
 ])
 def test_find_names_documents_in_a_question(resolver, question, docs):
     assert [m.doc for m in resolver.find(question)] == docs

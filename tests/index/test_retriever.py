@@ -10,6 +10,9 @@ from policyqa.errors import IndexMismatch, IndexMissing
 from policyqa.ingest.duplicates import normalise_for_matching
 from policyqa.index.embedder import HashEmbedder
 from policyqa.index.llama_adapter import ClauseRetriever
+from policyqa.index.intent import read_intent
+from policyqa.index.retriever import FusionSettings, HybridRetriever
+from policyqa.index.synonyms import SynonymTable
 from policyqa.index.service import ingest_and_index, load_retriever
 
 BEIJING = "beijing-curriculum-reform-plan.txt"
@@ -143,3 +146,52 @@ def test_llama_index_retriever_returns_one_node_per_clause(retriever):
     first = nodes[0].node
     assert first.metadata["label"] == "二、（二）5." and first.text == hits[0].clause.text
     assert "北京市深化基础教育课程教学改革实施方案" in first.get_content(metadata_mode="llm")
+
+
+def test_metadata_question_also_gets_the_issuing_paragraph(retriever):
+    hits = retriever.retrieve("国家方案是哪天印发的")
+    assert [(h.clause.doc, h.clause.kind) for h in hits[:2]] == [(NATIONAL, "header"), (NATIONAL, "preamble")]
+    assert "印发给你们" in hits[1].clause.text
+
+
+def test_an_issuer_the_document_omits_comes_from_its_repost(retriever):
+    hits = retriever.retrieve("北京方案是哪个单位印发的")
+    assert hits[0].clause.doc == BEIJING and hits[0].clause.kind == "header"
+    assert any(h.clause.doc == REPOST and "北京市教育委员会印发" in h.clause.text for h in hits[:3])
+
+
+def test_colloquial_words_add_legal_terms_to_the_bm25_query(retriever):
+    terms = retriever.query_terms("老师能不能动手打学生")
+    assert {"体罚", "教师"} <= set(terms)
+    assert "体罚" not in retriever.query_terms("父母外出打工，孩子谁来管")
+
+
+def test_synonyms_let_bm25_reach_the_statutory_wording(retriever):
+    parts = (retriever.catalog, retriever.store, retriever.bm25, retriever.embedder, retriever.tokenizer)
+    question = "学校搞尖子班合法吗"
+    target = f"{COMPULSORY}#第二十二条"  # 学校不得分设重点班和非重点班
+    expanded = HybridRetriever(*parts, routes=False, dense=False)
+    plain = HybridRetriever(*parts, routes=False, dense=False, synonyms=SynonymTable())
+    assert target in [h.clause.id for h in expanded.retrieve(question)]
+    assert target not in [h.clause.id for h in plain.retrieve(question)]
+
+
+def test_a_named_heading_brings_its_clauses(retriever):
+    parts = (retriever.catalog, retriever.store, retriever.bm25, retriever.embedder, retriever.tokenizer)
+    question = "北京方案的组织实施部分有哪些要求"
+    with_section = HybridRetriever(*parts)
+    without = HybridRetriever(*parts, fusion=FusionSettings(section_weight=0))
+    under = lambda hits: sum("三、组织实施" in h.clause.path for h in hits)  # noqa: E731
+    assert under(with_section.retrieve(question)) >= under(without.retrieve(question))
+    assert under(with_section.retrieve(question)) >= 3
+    assert "section" in with_section.retrieve(question)[0].found_by
+
+
+@pytest.mark.parametrize("question, structure", [
+    ("北京课改方案的六大行动都是啥", True),
+    ("扩优提质意见部署了哪些重大行动", True),
+    ("国家方案的行动分别是什么", True),
+    ("北京方案对劳动教育有什么要求", False),
+])
+def test_structure_questions_are_recognised(retriever, question, structure):
+    assert read_intent(question, retriever.resolver).asks_structure is structure
