@@ -101,9 +101,10 @@ class GroundedComposer:
     """Writes the answer from scored evidence sentences; never adds a fact of its own."""
 
     def __init__(self, catalog: Catalog, *, max_quotes: int = MAX_QUOTES, keep_ratio: float = 0.4,
-                 rule_coverage: float = 0.25, permit_coverage: float = 0.4) -> None:
+                 rule_coverage: float = 0.25, permit_coverage: float = 0.4, whole_clause_chars: int = 300) -> None:
         self.catalog, self.max_quotes, self.keep_ratio = catalog, max_quotes, keep_ratio
         self.rule_coverage, self.permit_coverage = rule_coverage, permit_coverage
+        self.whole_clause_chars = whole_clause_chars
 
     # -- framing -------------------------------------------------------------------------------
     def source_name(self, clause: Clause) -> str:
@@ -118,7 +119,7 @@ class GroundedComposer:
         body = _TRAILING.sub("", _LEADING_LABEL.sub("", evidence.sentence))
         draft.parts.append(f"{lead}{self.source_name(evidence.hit.clause)}：“{body}”[{n}]。")
 
-    def quote_whole(self, draft: Draft, clause: Clause, max_chars: int = 400) -> None:
+    def quote_whole(self, draft: Draft, clause: Clause, max_chars: int = 400, lead: str = "") -> None:
         """Quote a clause's text (cut at a sentence end near ``max_chars``) with its schedule."""
         body = _LEADING_LABEL.sub("", clause.text.replace("\n", ""))
         if len(body) > max_chars:
@@ -127,7 +128,7 @@ class GroundedComposer:
             body += "……"
         n = draft.cite(clause, clause.text)
         schedule = f"（{clause.schedule.strip('（）()')}）" if clause.schedule and clause.schedule not in clause.text else ""
-        draft.parts.append(f"{self.source_name(clause)}：“{_TRAILING.sub('', body)}”{schedule}[{n}]。")
+        draft.parts.append(f"{lead}{self.source_name(clause)}：“{_TRAILING.sub('', body)}”{schedule}[{n}]。")
 
     # -- kinds ---------------------------------------------------------------------------------
     def compose(self, frame: QuestionFrame, evidence: Sequence[EvidenceSentence], *,
@@ -155,6 +156,9 @@ class GroundedComposer:
             self.quote_whole(draft, first.hit.clause)
             return self._add_more(draft, evidence, frame, limit=1, after=first)
         lead = premise + self._lead(frame, first, draft)
+        if len(first.hit.clause.text) <= self.whole_clause_chars:
+            self.quote_whole(draft, first.hit.clause, lead=lead)  # a short clause is quoted whole
+            return self._add_more(draft, evidence, frame, limit=self.max_quotes - 1, after=first)
         self.quote(draft, first, lead)
         return self._add_more(draft, evidence, frame, limit=self.max_quotes - 1, after=first)
 
