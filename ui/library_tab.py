@@ -1,0 +1,81 @@
+"""The library tab: the documents with metadata and clause counts, upload, removal, clause tree."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+
+from policyqa.errors import PolicyQAError
+from policyqa.ui.document_view import clause_tree
+from policyqa.ui.html import notice
+from policyqa.ui.library_view import ingest_report, library_table
+from policyqa.ui.state import PageState
+
+UPLOAD_TYPES = [".txt", ".md", ".docx", ".pdf", ".html", ".htm"]
+
+
+def _pickers_update(state: PageState, count: int) -> list:
+    choices = state.doc_choices()
+    return [gr.update(choices=choices)] * count
+
+
+def add_files(state: PageState, files: list[str] | None, pickers: int, progress=gr.Progress(track_tqdm=True)):
+    """Ingest the uploaded files; returns (report, table, *picker updates)."""
+    if not files:
+        return notice("请先选择要上传的文件（.txt .docx .pdf .html .md）。", "error"), gr.update(), \
+            *[gr.update()] * pickers
+    progress(0, desc="解析并建立索引…")
+    try:
+        result = state.add_files([Path(f) for f in files])
+        report = ingest_report(result, [Path(f) for f in files])
+    except PolicyQAError as err:
+        report = notice(str(err), "error")
+    return report, library_table(state.documents()), *_pickers_update(state, pickers)
+
+
+def remove(state: PageState, name: str | None, confirmed: bool, pickers: int, progress=gr.Progress(track_tqdm=True)):
+    """Remove one document after confirmation; returns (report, table, *picker updates)."""
+    if not name or not confirmed:
+        return notice("请选择文件并勾选“确认删除”。", "error"), gr.update(), *[gr.update()] * pickers
+    progress(0, desc="删除并重建索引…")
+    try:
+        result = state.remove(name)
+        report = notice(f"已删除 {name}。{result.index_note}", "ok")
+    except PolicyQAError as err:
+        report = notice(str(err), "error")
+    return report, library_table(state.documents()), *_pickers_update(state, pickers)
+
+
+def show_tree(state: PageState, name: str | None) -> str:
+    """The clause tree of one document (or a hint to choose one)."""
+    if not name:
+        return notice("请选择一份文件。")
+    try:
+        return clause_tree(state.catalog, name)
+    except KeyError:
+        return notice(f"文库中没有 {name}，请刷新页面。", "error")
+
+
+def library_tab(state: PageState, other_pickers: list[gr.Dropdown]) -> None:
+    """Build the tab; uploads and removals also refresh ``other_pickers`` (other tabs' document lists)."""
+    table = gr.HTML(library_table(state.documents()), elem_id="pqa-library-table")
+    with gr.Accordion("上传文件到文库", open=True):
+        files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label="支持 .txt .docx .pdf .html .md",
+                        elem_id="pqa-upload", height=160)
+        upload = gr.Button("添加到文库", variant="primary", elem_id="pqa-upload-go")
+    report = gr.HTML("", elem_id="pqa-library-report")
+    with gr.Accordion("浏览条款", open=False):
+        tree_doc = gr.Dropdown(state.doc_choices(), label="文件", elem_id="pqa-tree-doc")
+        tree = gr.HTML("", elem_id="pqa-tree")
+    with gr.Accordion("删除文件", open=False):
+        with gr.Row():
+            gone = gr.Dropdown(state.doc_choices(), label="要删除的文件", scale=3, elem_id="pqa-remove-doc")
+            confirm = gr.Checkbox(label="确认删除", value=False, scale=1, elem_id="pqa-remove-confirm")
+        delete = gr.Button("删除并重建索引", variant="stop", elem_id="pqa-remove-go")
+    pickers = [*other_pickers, tree_doc, gone]
+    n = len(pickers)
+    upload.click(lambda f, p=gr.Progress(track_tqdm=True): add_files(state, f, n, p), files,
+                 [report, table, *pickers], concurrency_limit=1, concurrency_id="library", api_visibility="private")
+    delete.click(lambda name, ok, p=gr.Progress(track_tqdm=True): remove(state, name, ok, n, p), [gone, confirm],
+                 [report, table, *pickers], concurrency_limit=1, concurrency_id="library", api_visibility="private")
+    tree_doc.change(lambda name: show_tree(state, name), tree_doc, tree, api_visibility="private")

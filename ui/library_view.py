@@ -1,0 +1,47 @@
+"""The library tab's HTML: the documents table and the report of an upload or removal."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from policyqa.domain import DocKind, Level
+from policyqa.index.service import IngestResult
+from policyqa.ui.html import LEVEL_NAMES, esc
+
+KIND_NAMES = {DocKind.NOTICE.value: "通知", DocKind.PLAN.value: "方案", DocKind.OPINION.value: "意见",
+              DocKind.LAW.value: "法律", DocKind.REPOST.value: "转载", DocKind.OTHER.value: "其他"}
+_COLUMNS = ("文件", "标题", "文号", "日期", "层级", "类型", "条款数")
+
+
+def _row(rec: dict) -> list[str]:
+    level = LEVEL_NAMES.get(Level(rec["level"])) if rec.get("level") else None
+    title = rec.get("title") or "（无标题）"
+    if rec.get("is_draft") and "征求意见稿" not in title:
+        title += "（征求意见稿）"
+    if rec.get("repost_of"):
+        title += f"（转载 {rec['repost_of']}）"
+    return [rec["doc"], title, rec.get("doc_number") or "—", rec.get("date") or "—", level or "—",
+            KIND_NAMES.get(rec.get("kind") or "other", "其他"), str(rec.get("clauses", "—"))]
+
+
+def library_table(records: list[dict]) -> str:
+    """The documents of ``documents.jsonl`` as an escaped, horizontally scrollable table."""
+    head = "".join(f"<th>{c}</th>" for c in _COLUMNS)
+    body = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in _row(r)) + "</tr>" for r in records)
+    total = sum(int(r.get("clauses") or 0) for r in records)
+    return (f'<div class="pqa-muted">共 {len(records)} 份文件，{total} 条条款</div>'
+            f'<div class="pqa-table-wrap"><table class="pqa-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def ingest_report(result: IngestResult, uploaded: list[Path]) -> str:
+    """What an upload did: one line per uploaded file (added, or skipped and why), then the index."""
+    names = {p.name for p in uploaded}
+    parsed = {d.meta.doc: d for d in result.report.documents}
+    lines = []
+    for failure in result.report.failures:
+        lines.append(f'<li class="pqa-error">✗ {esc(Path(failure.path).name)}：{esc(failure.reason)}</li>')
+    for name in sorted(names & parsed.keys()):
+        doc = parsed[name]
+        lines.append(f'<li class="pqa-ok">✓ {esc(name)} 《{esc(doc.meta.title or name)}》，'
+                     f"{len(doc.clauses)} 条条款</li>")
+    return f'<ul class="pqa-report">{"".join(lines)}</ul><div class="pqa-muted">{esc(result.index_note)}</div>'
