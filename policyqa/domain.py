@@ -135,8 +135,8 @@ class ParsedDocument:
 class Hit:
     """A clause found for a query, with its fused score and how it was found.
 
-    ``found_by`` names the routes (lookup, header, outline, dense, bm25); ``alternates`` are ids
-    of reposted copies of the same clause, kept as alternate sources.
+    ``found_by`` names the routes (lookup, header, outline, section, dense, bm25, followup);
+    ``alternates`` are ids of reposted copies of the same clause, kept as alternate sources.
     """
 
     clause: Clause
