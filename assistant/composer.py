@@ -230,9 +230,7 @@ class GroundedComposer:
             outline = next((c for c in self.catalog.clauses_of(doc) if c.kind == "outline"), None)
             items = outline_items(outline.text, noun, frame.text) if outline is not None and noun else []
             if items:
-                n = draft.cite(outline, "\n".join(items))
-                title = self.catalog.meta(doc).title or doc
-                draft.parts.append(f"《{title}》{outline.label}：“{'；'.join(items)}”[{n}]。")
+                self.list_items(draft, outline, [_TRAILING.sub("", i) for i in items])
                 continue
             own = [e for e in evidence if e.hit.clause.doc == doc]
             if not own:
@@ -254,10 +252,20 @@ class GroundedComposer:
         items = list(dict.fromkeys(_TRAILING.sub("", i) for i in items))
         if not items:
             return False
-        n = draft.cite(hit.clause, "\n".join(items))
-        meta = self.catalog.meta(hit.clause.doc)
         lead = ""
         if frame.claimed_count and frame.claimed_count != len(items):
             lead = "前提有误，"
-        draft.parts.append(f"{lead}《{meta.title or hit.clause.doc}》{hit.clause.label}：“{'；'.join(items)}”[{n}]。")
+        self.list_items(draft, hit.clause, items, lead)
         return True
+
+    def list_items(self, draft: Draft, outline: Clause, items: Sequence[str], lead: str = "") -> None:
+        """One sentence quoting each listed heading, each cited to its own clause (the numbered item
+        or section it heads), or to the outline when no clause carries that heading."""
+        by_heading = {_TRAILING.sub("", c.path[-1]): c for c in self.catalog.clauses_of(outline.doc)
+                      if c.path and c.kind not in ("outline", "header") and c.text.startswith(c.path[-1][:8])}
+        quoted = []
+        for item in items:
+            clause = by_heading.get(item, outline)
+            quoted.append(f"“{item}”[{draft.cite(clause, item)}]")
+        title = self.catalog.meta(outline.doc).title or outline.doc
+        draft.parts.append(f"{lead}《{title}》：{'；'.join(quoted)}。")

@@ -25,6 +25,7 @@ _DEONTIC = re.compile(r"(严禁|不得|禁止|不准|不应|不允许|应当|必
 _ORG = re.compile(r"(部门|政府|委员会|教育部|学校|幼儿园|机构|单位|教委|教育局|人民代表大会|国务院|办公厅|家庭|父母|监护人|教师)")
 _DATE = re.compile(r"(\d{4}|[〇一二三四五六七八九]{4})年|[一二三四五六七八九十\d]+(个月|月|日|天|周|年)|同步|之前|以前|届时|即日起|起施行")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_DEICTIC = re.compile(r"^[这那哪该此各每某]")  # 这项, 那份, 哪个: pointers, not content
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,12 @@ class TermWeights:
 
     def terms(self, question: str, ignore: Sequence[str] = ()) -> dict[str, float]:
         """The question's content terms with their weights; terms inside ``ignore`` (document
-        names) carry no weight, a term contained in a longer one gives way to it, and the legal
+        names) and pointers (这项, 那份) carry no weight, a term contained in a
+        longer one gives way to it, and the legal
         terms of its colloquial words (index/data/synonyms.txt) join at ``synonym_weight``."""
         tokens = dict.fromkeys(self.tokenizer.tokens(content_of(question)))
-        tokens = {t: None for t in tokens if not any(t in name for name in ignore)}
+        tokens = {t: None for t in tokens if not _DEICTIC.match(t)
+                  and not any(t in name for name in ignore)}
         longest = [t for t in tokens if not any(t != o and t in o for o in tokens)]
         weights = {t: max(self._idf(t), 0.1) for t in longest}
         if self.synonyms is not None:  # colloquial words also match their legal terms (打 → 体罚)
