@@ -4,6 +4,7 @@ it cites; wrong citations and invented clauses are removed; failures fall back t
 from __future__ import annotations
 
 import json
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -125,3 +126,25 @@ def test_unreachable_endpoint_falls_back_with_notice(assistant_with):
     answer = assistant.ask(QUESTION)
     assert answer.mode is GeneratorMode.FALLBACK and not answer.abstained
     assert any("LLM 不可用" in n for n in answer.notices)
+
+
+@pytest.mark.skipif(not os.environ.get("POLICYQA_LLM_GGUF"),
+                    reason="set POLICYQA_LLM_GGUF to a local .gguf (and pip install llama-index-llms-llama-cpp)")
+def test_local_gguf_answer_is_verified(hash_index):
+    """With a real local model configured, every kept sentence is supported by its citation."""
+    from policyqa.assistant.service import Assistant
+    from policyqa.assistant.support import SupportJudge
+    from policyqa.assistant.sentences import cited_numbers, split_sentences
+    from policyqa.index.embedder import HashEmbedder
+    from policyqa.index.service import load_retriever
+
+    settings = LLMSettings.from_env()
+    assistant = Assistant(load_retriever(hash_index, embedder=HashEmbedder()), config=hash_index,
+                          generator=LLMGenerator(build_llm(settings)))
+    answer = assistant.ask(QUESTION)
+    assert answer.mode in (GeneratorMode.LLM, GeneratorMode.FALLBACK)
+    judge = SupportJudge()
+    for sentence in split_sentences(answer.text, keep_semicolons=True):
+        cited = [answer.citations[n - 1].clause.text for n in cited_numbers(sentence)]
+        if cited:
+            assert judge.judge(sentence, cited).supported
