@@ -7,11 +7,9 @@ asked unit, a date, a 严禁/应当 wording …) and how high its clause was ran
 """
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from policyqa.assistant.dense import unit_similarity
 from policyqa.assistant.frame import QuestionFrame, QuestionKind, content_of
@@ -85,12 +83,6 @@ class TermWeights:
                  synonym_weight: float = 0.7) -> None:
         self.bm25, self.tokenizer = bm25, tokenizer
         self.synonyms, self.synonym_weight = synonyms, synonym_weight
-        self._n = max(len(bm25), 1)
-        self._idf = lru_cache(maxsize=20000)(self._compute_idf)
-
-    def _compute_idf(self, term: str) -> float:
-        df = int((self.bm25.scores([term]) > 0).sum())
-        return math.log((self._n - df + 0.5) / (df + 0.5) + 1.0)
 
     def terms(self, question: str, ignore: Sequence[str] = ()) -> dict[str, float]:
         """The question's content terms with their weights; terms inside ``ignore`` (document
@@ -101,10 +93,10 @@ class TermWeights:
         tokens = {t: None for t in tokens if not _DEICTIC.match(t)
                   and not any(t in name for name in ignore)}
         longest = [t for t in tokens if not any(t != o and t in o for o in tokens)]
-        weights = {t: max(self._idf(t), 0.1) for t in longest}
+        weights = {t: max(self.bm25.idf(t), 0.1) for t in longest}
         if self.synonyms is not None:  # colloquial words also match their legal terms (打 → 体罚)
             for term in self.synonyms.expand(question, list(tokens)):
-                weights.setdefault(term, self.synonym_weight * max(self._idf(term), 0.1))
+                weights.setdefault(term, self.synonym_weight * max(self.bm25.idf(term), 0.1))
         return weights
 
 

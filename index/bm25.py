@@ -45,6 +45,7 @@ class BM25Index:
         self._vocab: dict[str, int] = {}
         self._tf = sparse.csr_matrix((0, 0), dtype=np.int32)
         self._weights = sparse.csc_matrix((0, 0), dtype=np.float64)
+        self._df = np.zeros(0)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -75,6 +76,12 @@ class BM25Index:
         tf = sparse.csr_matrix((data, (rows, cols)), shape=(len(ids), len(vocab)), dtype=np.int32)
         self._set(list(ids), vocab, tf)
         return self
+
+    def idf(self, term: str) -> float:
+        """The term's inverse document frequency as BM25 weighs it (a term in no document gets
+        the highest value)."""
+        col = self._vocab.get(term)
+        return float(_idf(len(self._ids), self._df[col] if col is not None else 0.0))
 
     def scores(self, query_tokens: Iterable[str]) -> np.ndarray:
         """The BM25 score of every row (0 where no query term occurs), in row order."""
@@ -146,12 +153,18 @@ class BM25Index:
         doc_len = np.asarray(tf.sum(axis=1), dtype=np.float64).ravel()
         avgdl = doc_len.mean() if n_docs and doc_len.sum() > 0 else 1.0
         df = np.bincount(tf.indices, minlength=len(vocab)).astype(np.float64)
-        idf = np.log((n_docs - df + 0.5) / (df + 0.5) + 1.0)
+        self._df = df
+        idf = _idf(n_docs, df)
         coo = tf.tocoo()
         counts = coo.data.astype(np.float64)
         norm = self.k1 * (1.0 - self.b + self.b * doc_len[coo.row] / avgdl)
         weight = idf[coo.col] * counts * (self.k1 + 1.0) / (counts + norm)
         self._weights = sparse.csc_matrix((weight, (coo.row, coo.col)), shape=tf.shape)
+
+
+def _idf(n_docs: int, df):
+    """ln((N − df + 0.5) / (df + 0.5) + 1), elementwise for an array of document frequencies."""
+    return np.log((n_docs - df + 0.5) / (df + 0.5) + 1.0)
 
 
 def _mismatch(folder: Path, reason: str) -> IndexMismatch:

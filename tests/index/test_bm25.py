@@ -36,6 +36,13 @@ def test_scores_equal_hand_computed_okapi_bm25() -> None:
     assert hits["d3"] == pytest.approx(d3, abs=1e-6)
 
 
+def test_idf_equals_hand_computed_value_and_is_highest_for_unseen_terms() -> None:
+    index = _hand_index()
+    assert index.idf("作业") == pytest.approx(log((3 - 2 + 0.5) / (2 + 0.5) + 1), abs=1e-9)
+    assert index.idf("未知词") == pytest.approx(log((3 + 0.5) / 0.5 + 1), abs=1e-9)
+    assert index.idf("未知词") > index.idf("学校") > index.idf("作业")
+
+
 def test_only_positive_scores_are_returned_best_first() -> None:
     index = _hand_index()
     hits = index.search(["学校"], k=10)
