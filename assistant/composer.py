@@ -148,8 +148,7 @@ class GroundedComposer:
             return draft
         if frame.has(QuestionKind.LIST) and self._outline_list(frame, evidence, draft):
             return self._add_more(draft, evidence, frame, limit=1)
-        if len(named_docs) >= 2 and frame.has(QuestionKind.COMPARE) or len(named_docs) >= 2 and frame.primary in (
-                QuestionKind.COMPARE, QuestionKind.LIST):
+        if len(named_docs) >= 2 and (frame.has(QuestionKind.COMPARE) or frame.primary is QuestionKind.LIST):
             return self._side_by_side(draft, evidence, named_docs, frame)
         first = self._first(frame, evidence)
         if frame.primary is QuestionKind.LIST and frame.list_noun and frame.list_noun in "".join(first.hit.clause.path[-1:]):

@@ -36,9 +36,11 @@ class ScopeChecker:
     def __init__(self, catalog: Catalog, resolver: DocumentResolver) -> None:
         self.catalog, self.resolver = catalog, resolver
         self._titles = " ".join((d.title or "") + (d.region or "") for d in catalog.documents)
-        self._texts: dict[str, str] = {}
+        parts: dict[str, list[str]] = {d.doc: self._meta_years(d) for d in catalog.documents}
         for clause in catalog.clauses:
-            self._texts[clause.doc] = self._texts.get(clause.doc, "") + clause.text + (clause.schedule or "")
+            parts.setdefault(clause.doc, []).extend((clause.text, clause.schedule or ""))
+        self._texts = {doc: "".join(texts) for doc, texts in parts.items()}   # clauses + metadata years
+        self._everything = self._titles + "".join(self._texts.values())
 
     def gaps(self, question: str, scope_docs: Sequence[str], *, asks_content: bool = True) -> list[ScopeGap]:
         """What ``question`` asks about outside the library (empty when nothing). A year the
@@ -60,21 +62,15 @@ class ScopeChecker:
                 if region in question and region not in self._titles]
 
     def _missing_titles(self, question: str) -> list[ScopeGap]:
-        gaps = []
-        everything = self._titles + "".join(self._texts.values())
-        for match in _TITLE.finditer(question):
-            name = match.group(1)
-            if name in everything or self.resolver.find(name):
-                continue
-            gaps.append(ScopeGap(f"库中没有《{name}》"))
-        return gaps
+        return [ScopeGap(f"库中没有《{m.group(1)}》") for m in _TITLE.finditer(question)
+                if m.group(1) not in self._everything and not self.resolver.find(m.group(1))]
 
     def _missing_years(self, question: str, scope_docs: Sequence[str]) -> list[ScopeGap]:
+        years = [m.group() for m in _YEAR.finditer(question)]
         docs = list(scope_docs) or list(self._texts)
-        text = "".join(self._texts.get(d, "") for d in docs) + "".join(self._meta_dates(docs))
-        return [ScopeGap(f"所涉文件没有提到{m.group()}")
-                for m in _YEAR.finditer(question) if m.group() not in text]
+        return [ScopeGap(f"所涉文件没有提到{year}") for year in years
+                if not any(year in self._texts.get(doc, "") for doc in docs)]
 
-    def _meta_dates(self, docs: Sequence[str]) -> list[str]:
-        metas: list[DocumentMeta] = [self.catalog.meta(d) for d in docs]
-        return [f"{d[:4]}年" for m in metas for d in (m.date, m.adopted, *m.amended) if d]
+    @staticmethod
+    def _meta_years(meta: DocumentMeta) -> list[str]:
+        return [f"{d[:4]}年" for d in (meta.date, meta.adopted, *meta.amended) if d]

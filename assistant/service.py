@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from policyqa.assistant.answer import Answer, Citation, GeneratorMode, Source, Turn
 from policyqa.assistant.answerability import Answerability, AnswerabilityJudge
@@ -109,10 +109,10 @@ class Assistant:
         draft, decisions, all_hits, notices = Draft(), [], [], ()
         opener = "所收录的文件没有明确规定这一点"
         for part in split_parts(resolved.text, self.retriever.resolver):
-            focus = resolved.focus
-            decision, hits, part_notices = self._answer_part(part, focus, filters, draft, timings)
+            decision, hits, part_notices = self._answer_part(part, resolved.focus, filters, draft, timings)
             decisions.append(decision)
-            all_hits.extend(h for h in hits if h.clause.id not in {x.clause.id for x in all_hits})
+            seen = {h.clause.id for h in all_hits}
+            all_hits.extend(h for h in hits if h.clause.id not in seen)
             notices += part_notices
         refusal = declined(asked)
         if refusal is not None:
@@ -126,10 +126,9 @@ class Assistant:
             draft, mode, extra = self.generator.generate(resolved.text, all_hits[:5], draft, self.composer)
             notices += extra
         if not answered or not draft.parts:
-            draft = self._refusal(decisions[0] if decisions else Answerability(False, 0.0, "没有找到相关条款"), all_hits,
-                                  opener)
+            draft = self._refusal(decisions[0], all_hits, opener)  # split_parts gives at least one part
         timings["compose_ms"] += (time.perf_counter() - start) * 1000
-        support = max((d.support for d in answered), default=max((d.support for d in decisions), default=0.0))
+        support = max(d.support for d in answered or decisions)
         return Answer(
             question=asked, text=draft.text, abstained=not answered or not draft.cited,
             citations=self._citations(draft),
