@@ -21,20 +21,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policyqa.config import Config
 from policyqa.evals.gold import BUNDLED_GOLD, load_gold
 
-READY_POLLS = 1200          # 0.5 s each: the server builds/loads the model and index first
 GRACE_SECONDS = 120         # after the run, how long in-flight requests may still finish
 
 
@@ -141,31 +138,13 @@ def run_load(url: str, pid: int | None, *, clients: int, seconds: float) -> None
               f"end {current:.0f} MB  peak (VmHWM) {peak:.0f} MB")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(log: Path) -> tuple[subprocess.Popen, str]:
     """``policyqa serve`` on a free loopback port; returns the process and its URL once it answers."""
-    port = _free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "policyqa.cli", "serve", "--port", str(port)],
-                                   env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(READY_POLLS):
-        if process.poll() is not None:
-            raise SystemExit(f"policyqa serve exited with {process.returncode}; log: {log}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as reply:
-                if reply.status == 200:
-                    return process, url
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit(f"policyqa serve did not answer at {url}; log: {log}")
+    from policyqa.ui.launch import ServeFailed, start_serve
+    try:
+        return start_serve({**os.environ, "HF_HUB_OFFLINE": "1"}, log)
+    except ServeFailed as err:
+        raise SystemExit(str(err)) from None
 
 
 def run_soak(config: Config, *, total: int, every: int) -> None:
