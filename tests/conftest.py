@@ -38,3 +38,45 @@ def corpus_report(tmp_path_factory, corpus_dir):
 def corpus_docs(corpus_report) -> dict:
     """The parsed corpus documents by file name."""
     return {d.meta.doc: d for d in corpus_report.documents}
+
+
+@pytest.fixture(scope="session")
+def e5_corpus_index(tmp_path_factory, corpus_dir: Path, e5_model_dir: Path):
+    """Config of the bundled corpus indexed with the real e5 model, built once per session
+    (read-only: copy it before changing it)."""
+    from policyqa.config import Config
+    from policyqa.index.embedder import SentenceTransformerEmbedder
+    from policyqa.index.service import ingest_and_index
+
+    config = Config.load(index_dir=tmp_path_factory.mktemp("corpus-e5") / "index", model_cache=e5_model_dir.parent)
+    result = ingest_and_index(config, [corpus_dir], embedder=SentenceTransformerEmbedder(e5_model_dir))
+    assert result.report.failures == ()
+    return config
+
+
+@pytest.fixture(scope="session")
+def e5_embedder(e5_model_dir: Path):
+    """The real e5 embedder, loaded once."""
+    from policyqa.index.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(e5_model_dir).load()
+
+
+@pytest.fixture(scope="session")
+def assistant(e5_corpus_index, e5_embedder):
+    """The grounded Assistant over the e5 corpus index (no LLM), loaded once."""
+    from policyqa.assistant.service import Assistant
+
+    return Assistant.load(e5_corpus_index, embedder=e5_embedder)
+
+
+@pytest.fixture(scope="session")
+def hash_corpus_index(tmp_path_factory, corpus_dir: Path):
+    """Config of the bundled corpus indexed with the model-free HashEmbedder (read-only)."""
+    from policyqa.config import Config
+    from policyqa.index.embedder import HashEmbedder
+    from policyqa.index.service import ingest_and_index
+
+    config = Config.load(index_dir=tmp_path_factory.mktemp("corpus-hash") / "index")
+    assert ingest_and_index(config, [corpus_dir], embedder=HashEmbedder()).report.failures == ()
+    return config

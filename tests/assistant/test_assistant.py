@@ -24,18 +24,18 @@ def _assert_grounded(answer, assistant) -> None:
         assert set(cited_numbers(sentence)) <= numbers
 
 
-def test_compliance_answer_names_its_clause(real_assistant):
-    answer = real_assistant.ask("学校能开除义务教育阶段的学生吗？")
+def test_compliance_answer_names_its_clause(assistant):
+    answer = assistant.ask("学校能开除义务教育阶段的学生吗？")
     assert not answer.abstained and answer.verdict is Verdict.FORBIDDEN
     assert answer.text.startswith("不可以")
     first = answer.citations[0]
     assert first.clause.label == "第二十七条" and "不得开除" in first.clause.text
     assert "不得开除" in answer.text
-    _assert_grounded(answer, real_assistant)
+    _assert_grounded(answer, assistant)
 
 
-def test_quoted_sentences_are_verbatim(real_assistant):
-    answer = real_assistant.ask("孩子满几岁就得送去上小学？")
+def test_quoted_sentences_are_verbatim(assistant):
+    answer = assistant.ask("孩子满几岁就得送去上小学？")
     assert "六周岁" in answer.text
     for citation in answer.citations:
         assert all(s in citation.clause.text + (citation.clause.schedule or "") for s in citation.supporting)
@@ -47,61 +47,61 @@ def test_quoted_sentences_are_verbatim(real_assistant):
     "《中小学教育惩戒规则》允许老师采取哪些惩戒措施？",     # a document the library does not hold
     "教师法规定的教龄津贴每月是多少元？",                # the law states no figure
 ])
-def test_refuses_when_documents_are_silent(real_assistant, question):
-    answer = real_assistant.ask(question)
+def test_refuses_when_documents_are_silent(assistant, question):
+    answer = assistant.ask(question)
     assert answer.abstained
     assert answer.text.startswith("所收录的文件没有")
-    _assert_grounded(answer, real_assistant)
+    _assert_grounded(answer, assistant)
 
 
-def test_missing_clause_is_reported_with_range(real_assistant):
-    answer = real_assistant.ask("北京方案第30条是什么？")
+def test_missing_clause_is_reported_with_range(assistant):
+    answer = assistant.ask("北京方案第30条是什么？")
     assert answer.abstained
     assert any("没有第30条" in n and "1–21" in n for n in answer.notices)
 
 
-def test_false_premise_is_corrected(real_assistant):
-    answer = real_assistant.ask("教师法规定的教师节是10月10日吧？")
+def test_false_premise_is_corrected(assistant):
+    answer = assistant.ask("教师法规定的教师节是10月10日吧？")
     assert answer.text.startswith("不是") and "九月十日" in answer.text
-    listed = real_assistant.ask("国家课程教学改革深化行动方案提出的六大行动分别是什么？")
+    listed = assistant.ask("国家课程教学改革深化行动方案提出的六大行动分别是什么？")
     assert listed.text.startswith("前提有误") and "专业支撑与数字赋能行动" in listed.text
 
 
-def test_follow_up_switches_document(real_assistant):
-    first = real_assistant.ask("国家方案对加强科学教育有什么要求？")
-    second = real_assistant.ask("那北京方案呢？", history=[Turn("国家方案对加强科学教育有什么要求？", first)])
+def test_follow_up_switches_document(assistant):
+    first = assistant.ask("国家方案对加强科学教育有什么要求？")
+    second = assistant.ask("那北京方案呢？", history=[Turn("国家方案对加强科学教育有什么要求？", first)])
     assert second.effective_question and "北京" in second.effective_question
     assert second.citations and second.citations[0].clause.doc.startswith("beijing")
 
 
-def test_follow_up_about_this_clause(real_assistant):
-    first = real_assistant.ask("北京方案第5条讲的是什么？")
+def test_follow_up_about_this_clause(assistant):
+    first = assistant.ask("北京方案第5条讲的是什么？")
     assert "教学指导委员会" in first.text
-    second = real_assistant.ask("这条的时间要求呢？", history=[Turn("北京方案第5条讲的是什么？", first)])
+    second = assistant.ask("这条的时间要求呢？", history=[Turn("北京方案第5条讲的是什么？", first)])
     assert "2024年8月" in second.text
     assert second.citations[0].clause.id == first.citations[0].clause.id
 
 
-def test_two_part_question_answers_both(real_assistant):
-    answer = real_assistant.ask("国家方案是哪天印发的？它要求各项任务持续推进到哪一年？")
+def test_two_part_question_answers_both(assistant):
+    answer = assistant.ask("国家方案是哪天印发的？它要求各项任务持续推进到哪一年？")
     assert "2023年5月9日" in answer.text and "2027年" in answer.text
 
 
-def test_record_shape_for_batch_and_api(real_assistant):
-    record = real_assistant.ask("义务教育法第二十七条规定了什么？").to_record("x1")
+def test_record_shape_for_batch_and_api(assistant):
+    record = assistant.ask("义务教育法第二十七条规定了什么？").to_record("x1")
     assert {"id", "question", "answer", "abstained", "citations", "sources", "latency_ms"} <= set(record)
     assert {"n", "doc", "title", "label", "text"} <= set(record["citations"][0])
     assert len(record["sources"]) >= 5 and record["sources"][0]["doc"].endswith(".txt")
 
 
-def test_stream_ends_with_the_answer(real_assistant):
-    events = list(real_assistant.stream("教师节是哪天？"))
+def test_stream_ends_with_the_answer(assistant):
+    events = list(assistant.stream("教师节是哪天？"))
     assert events[-1].answer is not None and events[-1].text == events[-1].answer.text
     assert all(e.answer is None for e in events[:-1])
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "？？？🙂", "问" * 5000])
-def test_bad_questions_raise_one_line(real_assistant, bad):
+def test_bad_questions_raise_one_line(assistant, bad):
     with pytest.raises(InvalidQuestion) as err:
-        real_assistant.ask(bad)
+        assistant.ask(bad)
     assert "\n" not in str(err.value)

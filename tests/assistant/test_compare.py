@@ -5,24 +5,17 @@ import numpy as np
 import pytest
 
 from policyqa.assistant.compare import DocumentComparer, _bigram_tfidf, _centred
-from policyqa.config import Config
 from policyqa.errors import PolicyQAError, UnknownDocument
 
 BEIJING = "beijing-curriculum-reform-plan.txt"
 NATIONAL = "national-curriculum-reform-plan-2023.txt"
-SHARED_INDEX = "corpus-e5-index"   # the folder tests/ui/conftest.py builds too: one build per session
 
 
 @pytest.fixture(scope="module")
-def comparer(tmp_path_factory, corpus_dir, e5_model_dir) -> DocumentComparer:
-    from policyqa.index.embedder import SentenceTransformerEmbedder
-    from policyqa.index.service import ingest_and_index, load_retriever
+def comparer(e5_corpus_index, e5_embedder) -> DocumentComparer:
+    from policyqa.index.service import load_retriever
 
-    embedder = SentenceTransformerEmbedder(e5_model_dir)
-    config = Config.load(index_dir=tmp_path_factory.getbasetemp() / SHARED_INDEX, model_cache=e5_model_dir.parent)
-    if not (config.index_dir / "manifest.json").exists():
-        ingest_and_index(config, [corpus_dir], embedder=embedder)
-    return DocumentComparer(load_retriever(config, embedder=embedder))
+    return DocumentComparer(load_retriever(e5_corpus_index, embedder=e5_embedder))
 
 
 @pytest.fixture(scope="module")

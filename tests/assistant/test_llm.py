@@ -55,7 +55,7 @@ class ScriptedServer:
 
 
 @pytest.fixture()
-def assistant_with(hash_index):
+def assistant_with(hash_corpus_index):
     """Build an Assistant over the hash index whose LLM is the scripted server."""
     from policyqa.assistant.service import Assistant
     from policyqa.index.embedder import HashEmbedder
@@ -70,8 +70,8 @@ def assistant_with(hash_index):
             servers.append(server)
             base = server.base
         llm = build_llm(LLMSettings(api_base=base, model="scripted", timeout=5))
-        retriever = load_retriever(hash_index, embedder=HashEmbedder())
-        return Assistant(retriever, config=hash_index, generator=LLMGenerator(llm)), server
+        retriever = load_retriever(hash_corpus_index, embedder=HashEmbedder())
+        return Assistant(retriever, config=hash_corpus_index, generator=LLMGenerator(llm)), server
 
     yield make
     for server in servers:
@@ -130,7 +130,7 @@ def test_unreachable_endpoint_falls_back_with_notice(assistant_with):
 
 @pytest.mark.skipif(not os.environ.get("POLICYQA_LLM_GGUF"),
                     reason="set POLICYQA_LLM_GGUF to a local .gguf (and pip install llama-index-llms-llama-cpp)")
-def test_local_gguf_answer_is_verified(hash_index):
+def test_local_gguf_answer_is_verified(hash_corpus_index):
     """With a real local model configured, every kept sentence is supported by its citation."""
     from policyqa.assistant.service import Assistant
     from policyqa.assistant.support import SupportJudge
@@ -139,7 +139,7 @@ def test_local_gguf_answer_is_verified(hash_index):
     from policyqa.index.service import load_retriever
 
     settings = LLMSettings.from_env()
-    assistant = Assistant(load_retriever(hash_index, embedder=HashEmbedder()), config=hash_index,
+    assistant = Assistant(load_retriever(hash_corpus_index, embedder=HashEmbedder()), config=hash_corpus_index,
                           generator=LLMGenerator(build_llm(settings)))
     answer = assistant.ask(QUESTION)
     assert answer.mode in (GeneratorMode.LLM, GeneratorMode.FALLBACK)

@@ -2,7 +2,6 @@
 articles, as .docx), answers questions with its own clauses — no model needed (HashEmbedder)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import docx
 import pytest

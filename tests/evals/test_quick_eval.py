@@ -25,12 +25,12 @@ FALSE_REFUSAL_CEILING = 0.40            # (0.19)
 
 
 @pytest.mark.model
-def test_quick_eval_has_no_large_quality_regression(e5_index_config, e5_model_dir):
+def test_quick_eval_has_no_large_quality_regression(e5_corpus_index, e5_model_dir):
     from policyqa.assistant.service import Assistant
     from policyqa.index.embedder import SentenceTransformerEmbedder
 
-    assistant = Assistant.load(e5_index_config, embedder=SentenceTransformerEmbedder(e5_model_dir).load())
-    report = run_eval(e5_index_config, EvalOptions(gold=BUNDLED_GOLD, quick=True),
+    assistant = Assistant.load(e5_corpus_index, embedder=SentenceTransformerEmbedder(e5_model_dir).load())
+    report = run_eval(e5_corpus_index, EvalOptions(gold=BUNDLED_GOLD, quick=True),
                       systems=[AssistantSystem(assistant)], progress=False)
     (result,) = report.systems
     assert len(result.items) == 30 and not result.missing

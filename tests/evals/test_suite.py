@@ -26,9 +26,9 @@ NATIONAL, NATIONAL_ORIGINAL = "national-curriculum-reform-plan-2023.txt", "000_9
 
 
 @pytest.fixture(scope="module")
-def hash_assistant(hash_index_config):
+def hash_assistant(hash_corpus_index):
     from policyqa.assistant.service import Assistant
-    return Assistant.load(hash_index_config, embedder=HashEmbedder())
+    return Assistant.load(hash_corpus_index, embedder=HashEmbedder())
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +48,10 @@ def small_gold(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def live_report(hash_index_config, hash_assistant, small_gold):
+def live_report(hash_corpus_index, hash_assistant, small_gold):
     systems = [AssistantSystem(hash_assistant), bm25_baseline(hash_assistant.retriever),
-               llamaindex_baseline(hash_index_config.corpus_dir, HashEmbedder())]
-    return run_eval(hash_index_config, EvalOptions(gold=small_gold), systems=systems, progress=False)
+               llamaindex_baseline(hash_corpus_index.corpus_dir, HashEmbedder())]
+    return run_eval(hash_corpus_index, EvalOptions(gold=small_gold), systems=systems, progress=False)
 
 
 def test_quick_subset_covers_every_type_in_file_order():
@@ -84,12 +84,12 @@ def test_gold_named_by_original_file_names_is_resolved(live_report, small_gold):
     assert max(found) > 0       # 0 everywhere if the alias were not resolved to the corpus name
 
 
-def test_recorded_answers_are_scored_like_live_ones(tmp_path, hash_index_config, hash_assistant, small_gold, live_report):
+def test_recorded_answers_are_scored_like_live_ones(tmp_path, hash_corpus_index, hash_assistant, small_gold, live_report):
     items = load_gold(small_gold)[:6]
     batch = tmp_path / "batch.jsonl"
     batch.write_text("".join(json.dumps(hash_assistant.ask(i.question).to_record(i.id), ensure_ascii=False) + "\n"
                              for i in items), encoding="utf-8")
-    report = run_eval(hash_index_config, EvalOptions(gold=small_gold, answers=batch), progress=False)
+    report = run_eval(hash_corpus_index, EvalOptions(gold=small_gold, answers=batch), progress=False)
     (recorded,) = report.systems
     assert recorded.name == "answers: batch.jsonl"
     assert sorted(recorded.missing) == sorted(i.id for i in load_gold(small_gold)[6:])
@@ -132,11 +132,11 @@ def test_cli_bad_answers_file_is_one_line(tmp_path, small_gold, capsys):
     assert err.startswith("错误：") and "bad.jsonl 第 1 行" in err and "\n" not in err
 
 
-def test_a_stricter_judge_lowers_faithfulness_never_raises_it(hash_index_config, hash_assistant, small_gold):
+def test_a_stricter_judge_lowers_faithfulness_never_raises_it(hash_corpus_index, hash_assistant, small_gold):
     system = [bm25_baseline(hash_assistant.retriever)]
     options = EvalOptions(gold=small_gold)
-    loose = run_eval(hash_index_config, options, systems=system, judge=SupportJudge(threshold=0.3), progress=False)
-    strict = run_eval(hash_index_config, options, systems=system, judge=SupportJudge(threshold=1.0), progress=False)
+    loose = run_eval(hash_corpus_index, options, systems=system, judge=SupportJudge(threshold=0.3), progress=False)
+    strict = run_eval(hash_corpus_index, options, systems=system, judge=SupportJudge(threshold=1.0), progress=False)
     assert strict.systems[0].overall()[Metric.FAITHFULNESS] <= loose.systems[0].overall()[Metric.FAITHFULNESS]
     assert "threshold=1.0" in strict.judge
 
