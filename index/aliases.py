@@ -20,7 +20,10 @@ _KIND_WORDS = {
     DocKind.LAW: ("法",),
     DocKind.REPOST: ("转载", "新闻稿", "报道"),
 }
-_NATIONAL_WORDS = ("国家", "全国", "教育部", "部里")
+_NATIONAL_WORDS = ("国家", "全国", "教育部", "部里", "中央")
+_FILLER = re.compile(r"那个|这个|那份|这份|那部|这部|那一份|这一份|的")
+"""Words users put between a place or short name and the kind of document (国家那个方案, 北京的方案,
+扩优提质那个意见): dropped before names are matched."""
 _MENTION_END = re.compile(r"(方案|意见|计划|通知|法|稿|转载|报道|新闻稿)")
 _ISSUER_COUNT = "一二三四五六七八九"
 _GENERIC_NAMES = frozenset(w for words in _KIND_WORDS.values() for w in words)
@@ -38,19 +41,29 @@ def aliases_of(meta: DocumentMeta) -> set[str]:
     kind_words = _KIND_WORDS.get(meta.kind, ())
     if meta.title:
         names |= {meta.title, _strip_title(meta.title)}
+    names |= {p + k for p in places_of(meta) for k in kind_words}
+    if meta.is_draft:
+        names |= {"征求意见稿", "意见稿", "草案", "征求意见的文件"}
+    return {n for n in names if n}
+
+
+def places_of(meta: DocumentMeta) -> list[str]:
+    """Words naming where a (non-law) document comes from: its region, 国家/教育部 for a national
+    plan, 省/省里 for a provincial one, 市/市里 for a municipal one."""
+    if meta.kind is DocKind.LAW:
+        return []
     places = []
     if meta.region:
         places += [meta.region, meta.region.rstrip("市省")]
-    if meta.level is Level.NATIONAL and meta.kind is not DocKind.LAW:
+    if meta.level is Level.NATIONAL:
         places += list(_NATIONAL_WORDS)
         if 1 < len(meta.issuers) <= len(_ISSUER_COUNT):
             places += [f"{_ISSUER_COUNT[len(meta.issuers) - 1]}部门", f"{_ISSUER_COUNT[len(meta.issuers) - 1]}部委"]
     if meta.level is Level.PROVINCIAL:
         places += ["省", "省级", "省里"]
-    names |= {p + k for p in places for k in kind_words}
-    if meta.is_draft:
-        names |= {"征求意见稿", "意见稿", "草案", "征求意见的文件"}
-    return {n for n in names if n}
+    if meta.level is Level.MUNICIPAL:
+        places += ["市", "市级", "市里"]
+    return places
 
 
 @dataclass(frozen=True)
@@ -92,9 +105,30 @@ class DocumentResolver:
         return out
 
     def find(self, question: str) -> list[DocumentMention]:
-        """Documents named in ``question``, in order of appearance (longest name wins a span)."""
+        """Documents named in ``question``, in order of appearance (longest name wins a span).
+
+        Names are matched in the question as typed, then with filler words dropped (国家那个方案 →
+        国家方案); spans always refer to the question as typed."""
         found: list[DocumentMention] = []
         taken = [False] * len(question)
+        compact, where = _without_fillers(question)
+        for text, spans in ((question, list(range(len(question)))), (compact, where)):
+            hits = self._find_exact(text, [taken[i] for i in spans]) + self._find_fuzzy(text, [taken[i] for i in spans])
+            for hit in hits:
+                start, end = spans[hit.start], spans[hit.end - 1] + 1
+                if not any(taken[start:end]):
+                    taken[start:end] = [True] * (end - start)
+                    found.append(DocumentMention(hit.doc, start, end))
+        seen, ordered = set(), []
+        for mention in sorted(found, key=lambda x: x.start):
+            if mention.doc not in seen:
+                seen.add(mention.doc)
+                ordered.append(mention)
+        return ordered
+
+    def _find_exact(self, question: str, taken: list[bool]) -> list[DocumentMention]:
+        found = []
+        taken = list(taken)
         for alias in sorted(self._alias, key=len, reverse=True):
             if len(alias) < 3 or len(self._alias[alias]) != 1:
                 continue
@@ -102,13 +136,7 @@ class DocumentResolver:
                 if not any(taken[m.start():m.end()]):
                     taken[m.start():m.end()] = [True] * (m.end() - m.start())
                     found.append(DocumentMention(next(iter(self._alias[alias])), m.start(), m.end()))
-        found += self._find_fuzzy(question, taken)
-        seen, ordered = set(), []
-        for mention in sorted(found, key=lambda x: x.start):
-            if mention.doc not in seen:
-                seen.add(mention.doc)
-                ordered.append(mention)
-        return ordered
+        return found
 
     def _find_fuzzy(self, question: str, taken: list[bool]) -> list[DocumentMention]:
         out = []
@@ -131,10 +159,30 @@ class DocumentResolver:
         core, word = m.groups()
         fits = [d for d in self.documents if d.title and word in _KIND_WORDS.get(d.kind, ())]
         strict = {d.doc for d in fits if core in _strip_title(d.title)}
-        if strict or len(core) < 3:
+        if strict:
             return strict
-        # abbreviations keep the title's characters in order: 北京课改方案 → 北京市深化…课程教学改革实施方案
-        return {d.doc for d in fits if _is_subsequence(core, _strip_title(d.title))}
+        # a place, then a short name: 教育部课改方案, 市里课改方案 → the place's documents only
+        placed = {d.doc for d in fits for p in places_of(d) if len(core) > len(p) + 1
+                  and core.startswith(p) and _abbreviates(core[len(p):], _strip_title(d.title), placed=True)}
+        return placed or {d.doc for d in fits if _abbreviates(core, _strip_title(d.title))}
+
+
+def _abbreviates(short: str, title: str, *, placed: bool = False) -> bool:
+    """Whether ``short`` abbreviates ``title`` the Chinese way: its characters in the title's order,
+    and, for a two-character short name without a place before it, starting where the title
+    starts (未保 → 未成年人保护, 义教 → 义务教育; 课改 alone is too loose, 市里课改 is not)."""
+    if len(short) < 2 or not _is_subsequence(short, title):
+        return False
+    return placed or len(short) >= 3 or title.startswith(short[0])
+
+
+def _without_fillers(question: str) -> tuple[str, list[int]]:
+    """``question`` without filler words, and the position in ``question`` of each kept character."""
+    kept = [True] * len(question)
+    for m in _FILLER.finditer(question):
+        kept[m.start():m.end()] = [False] * (m.end() - m.start())
+    positions = [i for i, keep in enumerate(kept) if keep]
+    return "".join(question[i] for i in positions), positions
 
 
 def _is_subsequence(short: str, long: str) -> bool:

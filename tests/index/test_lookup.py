@@ -146,3 +146,30 @@ def test_missing_label_is_reported(corpus_docs):
     (ref,) = find_refs("九、（九）9.")
     with pytest.raises(ClauseNotFound, match="九、（九）9."):
         resolve_ref(ref, opinion, "扩优提质意见")
+
+
+@pytest.mark.parametrize("question, doc, span", [
+    ("国家那个方案第三部分讲什么", NATIONAL, "国家那个方案"),
+    ("北京的方案二、（三）", BEIJING, "北京的方案"),
+    ("扩优提质那个意见说了什么", OPINION, "扩优提质那个意见"),
+    ("未保法第二十条", "minors-protection-law.txt", "未保法"),
+    ("家促法第三条", "family-education-promotion-law.txt", "家促法"),
+    ("义教法第2条", COMPULSORY, "义教法"),
+    ("学前法第五条", "preschool-education-law.txt", "学前法"),
+    ("教育部的课改方案里有几大行动", NATIONAL, "教育部的课改方案"),
+    ("市里的课改方案怎么说", BEIJING, "市里的课改方案"),
+])
+def test_find_reads_the_names_people_type(resolver, question, doc, span):
+    (mention,) = resolver.find(question)
+    assert mention.doc == doc
+    assert question[mention.start:mention.end] == span
+
+
+@pytest.mark.parametrize("question", [
+    "课改方案怎么说",          # national and Beijing plans both abbreviate so: name neither
+    "学校的方案怎么写",
+    "老师的法律责任有哪些",
+    "教改方案怎么说",          # two characters, not where any title starts: too loose to guess
+])
+def test_find_does_not_guess_a_document(resolver, question):
+    assert resolver.find(question) == []
