@@ -4,7 +4,8 @@ Routes, in order of precedence:
 1. **lookup** — a clause named outright (义务教育法第二十七条, 北京方案第5条, 二、（三）);
 2. **header / outline** — metadata questions (文号, 发文单位, 落款日期) get the document header and
    the paragraph that issues it (现将《…》印发给你们; for a document that does not name its issuer,
-   a repost's 北京市教育委员会印发《…》), structure questions (几大行动, 分几章) the outline;
+   a repost's 北京市教育委员会印发《…》), questions on when it takes effect (哪天开始施行) also the
+   clause that says so (本法自…起施行), structure questions (几大行动, 分几章) the outline;
 3. **fused** — dense (FAISS, a clause ranked by its best sentence), BM25 (the question plus the
    legal terms of its colloquial words, :mod:`policyqa.index.synonyms`) and section (clauses under
    a heading the question names) rankings merged by weighted reciprocal rank; comparison questions
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from policyqa.domain import Clause, Filters, Hit
+from policyqa.domain import Clause, DocKind, Filters, Hit
 from policyqa.errors import ClauseNotFound
 from policyqa.index.aliases import DocumentResolver
 from policyqa.index.bm25 import BM25Index
@@ -33,7 +34,18 @@ from policyqa.index.tokenize import ChineseTokenizer
 from policyqa.index.vector_store import FaissStore
 
 _ISSUING = re.compile(r"现将.{0,60}印发|印发《|发布《")
+_IN_EFFECT = re.compile(r"自.{2,30}(起施行|起实施|起执行|施行|生效)")
 _HEADING_NUMBER = re.compile(r"^(第[一二三四五六七八九十百零]+[章节编]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
+
+
+def _one_per_document_first(hits: list[Hit], k: int) -> list[Hit]:
+    """``hits`` reordered so that the best hit of each document comes first (up to ``k - 2``
+    documents, in rank order), then the rest in rank order: 哪些文件提到… wants several documents."""
+    firsts: dict[str, Hit] = {}
+    for hit in hits:
+        if len(firsts) < max(k - 2, 1):
+            firsts.setdefault(hit.clause.doc, hit)
+    return list(firsts.values()) + [h for h in hits if h not in firsts.values()]
 
 
 def _heading_name(heading: str) -> str:
@@ -97,9 +109,15 @@ class HybridRetriever:
         for hit in self._routed(intent, named):
             hits.setdefault(hit.clause.id, hit)
         scope = set(named) if named else allowed_docs
-        if intent.compares and len(named) >= 2:
-            per_doc = [self._fused(query, {d}, k) for d in named]
-            fused = [h for group in zip(*per_doc) for h in group] + [h for g in per_doc for h in g]
+        groups = [{d} for d in named] if intent.compares and len(named) >= 2 else []
+        if intent.law_and_policy:
+            laws = {d.doc for d in self.catalog.documents if d.kind is DocKind.LAW} & scope
+            groups = [g for g in (laws, scope - laws) if g]
+        if len(groups) >= 2:
+            per_group = [self._fused(query, g, k) for g in groups]
+            fused = [h for group in zip(*per_group) for h in group] + [h for g in per_group for h in g]
+        elif intent.across_documents:
+            fused = _one_per_document_first(self._fused(query, scope, 3 * k + len(hits)), k)
         else:
             fused = self._fused(query, scope, k + len(hits))
         for hit in fused:
@@ -135,6 +153,9 @@ class HybridRetriever:
                     continue
         for doc in named:
             by_kind = {c.kind: c for c in self.catalog.clauses_of(doc) if c.kind in ("header", "outline")}
+            if intent.asks_effect:
+                yield from (self._hit(c, 1.0, "header") for c in self.catalog.clauses_of(doc)
+                            if c.kind not in ("header", "outline") and _IN_EFFECT.search(c.text))
             if intent.asks_metadata and "header" in by_kind:
                 yield self._hit(by_kind["header"], 1.0, "header")
             if intent.asks_metadata:

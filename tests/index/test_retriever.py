@@ -195,3 +195,26 @@ def test_a_named_heading_brings_its_clauses(retriever):
 ])
 def test_structure_questions_are_recognised(retriever, question, structure):
     assert read_intent(question, retriever.resolver).asks_structure is structure
+
+
+def test_when_a_law_takes_effect_brings_its_commencement_article(retriever):
+    first = retriever.retrieve("学前教育法哪天开始正式实施？")[0]
+    assert first.clause.doc == "preschool-education-law.txt"
+    assert "起施行" in first.clause.text
+    # a question about a rule's content is not a commencement question
+    assert not read_intent("学前教育法对实施学前教育有什么要求", retriever.resolver).asks_effect
+
+
+def test_law_and_policy_question_draws_on_both_kinds(retriever):
+    question = "孩子想在家附近上幼儿园，法律和国家文件里有什么说法？"
+    assert read_intent(question, retriever.resolver).law_and_policy
+    kinds = {retriever.catalog.meta(h.clause.doc).kind for h in retriever.retrieve(question)}
+    assert DocKind.LAW in kinds and kinds - {DocKind.LAW}
+    assert not read_intent("义务教育法和国家方案怎么说", retriever.resolver).law_and_policy  # named: compare instead
+
+
+def test_which_documents_question_spreads_over_documents(retriever):
+    question = "哪些文件提到了课后服务？"
+    assert read_intent(question, retriever.resolver).across_documents
+    docs = [h.clause.doc for h in retriever.retrieve(question)]
+    assert len(set(docs[:3])) == 3
