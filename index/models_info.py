@@ -6,6 +6,7 @@ from pathlib import Path
 
 from policyqa.config import Config
 from policyqa.errors import IndexMismatch, IndexMissing
+from policyqa.index.adapt import ADAPTED_DIR_NAME
 from policyqa.index.manifest import Manifest
 from policyqa.index.model_build import MODEL_DIR_NAME, STAMP_NAME
 
@@ -14,10 +15,22 @@ def _folder_size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
+def _adapted_line(config: Config) -> str:
+    folder = config.model_cache / ADAPTED_DIR_NAME
+    in_use = "，正在使用" if config.embedder == "e5-adapted" else "，未使用（设置 POLICYQA_EMBEDDER=e5-adapted 启用）"
+    try:
+        info = json.loads((folder / STAMP_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        if config.embedder == "e5-adapted":
+            return f"领域适配模型：尚未构建（首次 ingest/serve 时微调，约 3 分钟，存到 {folder}）"
+        return "领域适配模型：未构建（可选：POLICYQA_EMBEDDER=e5-adapted）"
+    return f"领域适配模型：{folder}（{_folder_size_mb(folder):.0f} MB，{info.get('pairs', '?')} 对问题与条款微调）{in_use}"
+
+
 def describe_models(config: Config) -> str:
     """A few lines describing the embedding model and the index that uses it."""
     lines = []
-    if config.embedder == "e5":
+    if config.embedder in ("e5", "e5-adapted"):
         folder = config.model_cache / MODEL_DIR_NAME
         stamp = folder / STAMP_NAME
         if stamp.exists():
@@ -26,6 +39,7 @@ def describe_models(config: Config) -> str:
             lines.append(f"  位置：{folder}（{_folder_size_mb(folder):.0f} MB），与原引擎余弦 {info.get('verification_cosine', '?')}")
         else:
             lines.append(f"嵌入模型：multilingual-e5-small，尚未构建（首次 ingest/serve 时自动构建到 {folder}）")
+        lines.append(_adapted_line(config))
     else:
         lines.append(f"嵌入模型：本地目录 {config.embedder}")
     try:

@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from policyqa.config import Config
-from policyqa.errors import ModelUnavailable
+from policyqa.config import BUNDLED_CORPUS, Config
+from policyqa.errors import IndexMismatch, ModelUnavailable
 from policyqa.index.atomic import atomic_dir
 from policyqa.index.bm25 import BM25Index
 from policyqa.index.builder import BuildStats, IndexBuilder
 from policyqa.index.catalog import Catalog
 from policyqa.index.embedder import Embedder, SentenceTransformerEmbedder
-from policyqa.index.manifest import Manifest
+from policyqa.index.manifest import MANIFEST_FILE, Manifest
 from policyqa.index.retriever import HybridRetriever
 from policyqa.index.tokenize import ChineseTokenizer
 from policyqa.index.vector_store import FaissStore
@@ -43,14 +43,22 @@ class IngestResult:
 
 
 def model_folder(config: Config) -> Path:
-    """The sentence-transformers folder to embed with: the bundled e5 (built on first use) or a
-    user's local folder; raises ModelUnavailable when a user folder does not exist."""
-    if config.embedder == "e5":
+    """The sentence-transformers folder to embed with: ``e5`` is the bundled model (built on first
+    use), ``e5-adapted`` the same model fine-tuned to the domain (:mod:`policyqa.index.adapt`,
+    built on first use), anything else a user's local folder. Raises ModelUnavailable."""
+    if config.embedder in ("e5", "e5-adapted"):
         from policyqa.index.model_build import ensure_e5_model
-        return ensure_e5_model(config.model_cache, progress=lambda m: print(m, file=sys.stderr))
+
+        def say(message: str) -> None:
+            print(message, file=sys.stderr)
+        base = ensure_e5_model(config.model_cache, progress=say)
+        if config.embedder == "e5":
+            return base
+        from policyqa.index.adapt import ensure_adapted_model
+        return ensure_adapted_model(base, BUNDLED_CORPUS, config.model_cache, progress=say)
     folder = Path(config.embedder).expanduser()
     if not folder.is_dir():
-        raise ModelUnavailable(f"嵌入模型目录 {folder} 不存在：设置 POLICYQA_EMBEDDER=e5 或指向本地 sentence-transformers 目录")
+        raise ModelUnavailable(f"嵌入模型目录 {folder} 不存在：设置 POLICYQA_EMBEDDER=e5（或 e5-adapted）或指向本地 sentence-transformers 目录")
     return folder
 
 
@@ -71,7 +79,8 @@ def _link_sources(old: Path, new: Path) -> None:
             shutil.copy2(path, new / path.name)
 
 
-def _rebuild(config: Config, stage: Path, *, embedder: Embedder | None, progress: bool) -> IngestResult:
+def _rebuild(config: Config, stage: Path, *, embedder: Embedder | None, progress: bool,
+             reuse: bool = True) -> IngestResult:
     library = Library(stage, max_file_bytes=config.max_file_bytes)
     report = library.parse_all()
     library.save(report)
@@ -79,20 +88,28 @@ def _rebuild(config: Config, stage: Path, *, embedder: Embedder | None, progress
     if embedder is not None:
         clauses = [c for d in report.documents for c in d.clauses]
         tokenizer = ChineseTokenizer().load()
-        previous = config.index_dir if config.index_dir.exists() else None
+        previous = config.index_dir if reuse and config.index_dir.exists() else None
         build = IndexBuilder(embedder, tokenizer).build(clauses, stage, previous=previous, progress=progress)
     return IngestResult(report, build)
 
 
-def ingest_and_index(config: Config, paths: Sequence[Path], *, rebuild: bool = False, embed: bool = True,
-                     progress: bool = False, embedder: Embedder | None = None) -> IngestResult:
-    """Add ``paths`` to the library in ``config.index_dir`` and rebuild its index incrementally."""
+def ingest_and_index(config: Config, paths: Sequence[Path], *, rebuild: bool = False, reset: bool = False,
+                     embed: bool = True, progress: bool = False, embedder: Embedder | None = None) -> IngestResult:
+    """Add ``paths`` to the library in ``config.index_dir`` and rebuild its index incrementally.
+
+    ``rebuild`` keeps every stored document but re-parses and re-embeds all of them, reusing
+    nothing from the old index files (the repair for a damaged index or another model);
+    ``reset`` starts from an empty library, so only ``paths`` remain. ``embed=False`` parses
+    only; it raises IndexMismatch when the folder already holds vectors, which it would drop."""
+    if not embed and (config.index_dir / MANIFEST_FILE).exists():
+        raise IndexMismatch(f"{config.index_dir} 已有向量索引，--no-embed 会丢掉它：去掉 --no-embed，"
+                            "或用 --index 指定另一个目录")
     embedder = embedder or (load_embedder(config) if embed else None)
     with atomic_dir(config.index_dir) as stage:
-        if not rebuild:
+        if not reset:
             _link_sources(config.index_dir / SOURCES, stage / SOURCES)
         failures = Library(stage, max_file_bytes=config.max_file_bytes).add(paths)
-        result = _rebuild(config, stage, embedder=embedder, progress=progress)
+        result = _rebuild(config, stage, embedder=embedder, progress=progress, reuse=not (rebuild or reset))
     report = IngestReport(result.report.documents, tuple(failures) + result.report.failures)
     return IngestResult(report, result.build)
 

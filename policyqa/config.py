@@ -6,6 +6,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_CORPUS = _REPO_ROOT / "corpus"
+"""The corpus shipped with PolicyQA (the default ``corpus_dir``; the embedder's domain adaptation
+always reads these files, whatever ``corpus_dir`` says)."""
 
 
 def _env_path(name: str, default: Path) -> Path:
@@ -19,8 +22,8 @@ class Config:
 
     Environment variables (all optional): ``POLICYQA_HOME`` (default ``~/.local/share/policyqa``),
     ``POLICYQA_INDEX`` (default ``$POLICYQA_HOME/index``), ``POLICYQA_CACHE`` (model cache, default
-    ``~/.cache/policyqa/models``), ``POLICYQA_EMBEDDER`` (``e5`` for the bundled model, or the path
-    of any local sentence-transformers folder), ``POLICYQA_CORPUS`` (the bundled corpus folder).
+    ``~/.cache/policyqa/models``), ``POLICYQA_EMBEDDER`` (``e5`` for the bundled model, ``e5-adapted``
+    for it fine-tuned to the domain, or the path of any local sentence-transformers folder), ``POLICYQA_CORPUS`` (the bundled corpus folder).
     """
 
     home: Path
@@ -39,7 +42,7 @@ class Config:
             home=home,
             index_dir=_env_path("POLICYQA_INDEX", home / "index"),
             model_cache=_env_path("POLICYQA_CACHE", Path.home() / ".cache" / "policyqa" / "models"),
-            corpus_dir=_env_path("POLICYQA_CORPUS", _REPO_ROOT / "corpus"),
+            corpus_dir=_env_path("POLICYQA_CORPUS", BUNDLED_CORPUS),
             embedder=os.environ.get("POLICYQA_EMBEDDER", "e5"),
         )
         return config.with_overrides(**overrides)
