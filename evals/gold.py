@@ -17,11 +17,17 @@ from policyqa.errors import PolicyQAError
 from policyqa.evals.gold_checks import item_problems, load_aliases, read_corpus
 
 __all__ = [
-    "BUNDLED_GOLD", "Evidence", "GoldFormatError", "GoldItem", "QuestionType", "Role",
+    "BUNDLED_GOLD", "FRESH_GOLD", "GOLD_SETS", "UNSEEN_GOLD", "Evidence", "GoldFormatError", "GoldItem", "QuestionType", "Role",
     "load_aliases", "load_gold", "validate_gold",
 ]
 
 BUNDLED_GOLD = Path(__file__).parent / "data" / "gold.jsonl"
+FRESH_GOLD = Path(__file__).parent / "data" / "gold_fresh.jsonl"
+UNSEEN_GOLD = Path(__file__).parent / "data" / "gold_unseen.jsonl"
+"""Two later question sets over the same corpus, written by people who saw neither the code nor the
+first set: ``gold_fresh`` (100 questions) was then used to find and fix retrieval failures, so it
+is a development set; ``gold_unseen`` (80 questions) was only ever scored, never inspected."""
+GOLD_SETS = {"gold": BUNDLED_GOLD, "fresh": FRESH_GOLD, "unseen": UNSEEN_GOLD}
 """The gold set shipped with the package (questions over the bundled corpus)."""
 
 FIELDS = ("id", "role", "type", "question", "answer", "must_include", "evidence", "answerable")

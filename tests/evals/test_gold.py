@@ -11,7 +11,7 @@ import pytest
 
 from policyqa.errors import PolicyQAError
 from policyqa.evals.gold import (
-    BUNDLED_GOLD, Evidence, GoldFormatError, GoldItem, QuestionType, Role, load_aliases, load_gold,
+    BUNDLED_GOLD, FRESH_GOLD, UNSEEN_GOLD, Evidence, GoldFormatError, GoldItem, QuestionType, Role, load_aliases, load_gold,
     validate_gold,
 )
 
@@ -55,6 +55,14 @@ def bundled() -> list[GoldItem]:
 
 def test_bundled_gold_validates_against_the_corpus(bundled):
     assert validate_gold(bundled, CORPUS) == []
+
+
+@pytest.mark.parametrize("path", [FRESH_GOLD, UNSEEN_GOLD], ids=["fresh", "unseen"])
+def test_later_gold_sets_validate_and_share_no_id_with_the_first(path, bundled):
+    items = load_gold(path)
+    assert validate_gold(items, CORPUS) == []
+    assert len(items) >= 80 and all(item.answerable for item in items)
+    assert not {i.id for i in items} & {i.id for i in bundled}
 
 
 def test_bundled_gold_meets_the_type_minima(bundled):
