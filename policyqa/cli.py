@@ -30,7 +30,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from policyqa.index.service import ingest_and_index
     config = _config(args)
     paths = [Path(p) for p in args.paths] or [config.corpus_dir]
-    result = ingest_and_index(config, paths, rebuild=args.rebuild, embed=not args.no_embed,
+    result = ingest_and_index(config, paths, rebuild=args.rebuild, reset=args.reset, embed=not args.no_embed,
                               progress=not args.quiet)
     _print_ingest(result)
     for failure in result.report.failures:
@@ -119,8 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("ingest", cmd_ingest, "Ingest documents (.txt .md .docx .pdf .html) and build the index. "
             "Without PATH: the bundled corpus. Exit code 3 when some files were skipped.")
     p.add_argument("paths", nargs="*", help="files or folders to add to the library")
-    p.add_argument("--rebuild", action="store_true", help="start from an empty library and index")
-    p.add_argument("--no-embed", action="store_true", help="parse and write clauses.jsonl only")
+    p.add_argument("--rebuild", action="store_true",
+                   help="re-parse and re-embed every stored document, reusing nothing from the old index "
+                        "(repairs a damaged index or one built with another model; keeps added documents)")
+    p.add_argument("--reset", action="store_true",
+                   help="start from an empty library: only the given paths (default: the bundled corpus) remain")
+    p.add_argument("--no-embed", action="store_true",
+                   help="parse and write clauses.jsonl only (refused on a folder that already holds vectors)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
 
     p = add("library", cmd_library, "List the documents in the library with their metadata.")

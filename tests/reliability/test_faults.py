@@ -90,11 +90,33 @@ def test_ingest_repairs_a_damaged_index_and_keeps_added_documents(hash_index, tm
     assert "added-notice.txt" in {d.doc for d in retriever.catalog.documents}
 
 
-def test_ingest_rebuild_makes_a_fresh_index_from_the_given_files(hash_index, corpus_dir):
-    clauses = len(load_retriever(hash_index, embedder=HashEmbedder()).catalog.clauses)
+def test_ingest_rebuild_re_embeds_everything_and_keeps_added_documents(hash_index, tmp_path):
+    extra = tmp_path / "added-notice.txt"
+    extra.write_text("关于加强课后服务的通知\n一、课后服务不得收取费用。\n二、学校应当公示服务内容。\n", "utf-8")
+    added = ingest_and_index(hash_index, [extra], embedder=HashEmbedder())
     damage(hash_index.index_dir / "vectors.npy", "flip")
-    ingest_and_index(hash_index, [corpus_dir], rebuild=True, embedder=HashEmbedder())
-    assert len(load_retriever(hash_index, embedder=HashEmbedder()).catalog.clauses) == clauses
+    rebuilt = ingest_and_index(hash_index, [], rebuild=True, embedder=HashEmbedder())   # `policyqa ingest --rebuild`
+    assert rebuilt.build.reused == 0 and rebuilt.build.embedded == added.build.embedded + added.build.reused
+    retriever = load_retriever(hash_index, embedder=HashEmbedder())
+    assert "added-notice.txt" in {d.doc for d in retriever.catalog.documents}
+    assert len(retriever.catalog.clauses) == added.build.clauses
+
+
+def test_ingest_reset_keeps_only_the_given_files(hash_index, corpus_dir, tmp_path):
+    extra = tmp_path / "added-notice.txt"
+    extra.write_text("关于加强课后服务的通知\n一、课后服务不得收取费用。\n", "utf-8")
+    ingest_and_index(hash_index, [extra], embedder=HashEmbedder())
+    ingest_and_index(hash_index, [corpus_dir], reset=True, embedder=HashEmbedder())
+    docs = {d.doc for d in load_retriever(hash_index, embedder=HashEmbedder()).catalog.documents}
+    assert "added-notice.txt" not in docs and len(docs) == len(list(corpus_dir.glob("*.txt")))
+
+
+def test_no_embed_on_an_index_with_vectors_is_refused_and_keeps_it(hash_index, capsys):
+    before = (hash_index.index_dir / "vectors.npy").read_bytes()
+    code = main(["ingest", "--index", str(hash_index.index_dir), "--no-embed", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "--no-embed" in err
+    assert (hash_index.index_dir / "vectors.npy").read_bytes() == before
 
 
 def test_an_index_built_with_another_model_is_refused(hash_index):
