@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from policyqa.assistant.dense import unit_similarity
 from policyqa.assistant.frame import QuestionFrame, QuestionKind, content_of
-from policyqa.assistant.numbers import NumberMention, doc_numbers, find_numbers
+from policyqa.assistant.numbers import FREQUENCY, NumberMention, doc_numbers, find_frequencies, find_numbers
 from policyqa.domain import Hit
 from policyqa.index.bm25 import BM25Index
 from policyqa.index.tokenize import ChineseTokenizer
@@ -119,6 +119,8 @@ def sentence_fits(frame: QuestionFrame, sentence: str, figures: list[NumberMenti
     if frame.asks_doc_number:
         return bool(doc_numbers(sentence))
     if kind is QuestionKind.QUANTITY:
+        if frame.units is not None and FREQUENCY in frame.units:
+            return bool(find_frequencies(sentence)) or any(f.unit == "次" for f in figures)
         if frame.units is not None:
             return any(f.unit in frame.units for f in figures)
         return any(f.unit_class != "date" for f in figures)

@@ -42,6 +42,7 @@ _NOUNS = "行动|任务|原则|措施|方面|部分|目标|工程|举措"
 NOUNS = tuple(_NOUNS.split("|"))  # what policy documents enumerate
 _LIST_NOUN = re.compile(rf"(?:几大|哪些|哪几(?:大|项|个|条|类|种)?|多少(?:项|条|个)|几(?:项|条|个)|[一二三四五六七八九十\d]+大)(?:重点|重大|主要|基本)?({_NOUNS})"
                         rf"|({_NOUNS})(?:有|包括|是)(?:哪几|哪些|多少|几)")
+_WHICH_ONES = re.compile(r"哪几")  # 哪几条 / 哪几项具体任务 / 哪几个“突出” ask for the items, not their number
 _CLAIMED_COUNT = re.compile(r"([一二三四五六七八九十两\d]+)(?:大|项|个|条)(行动|任务|原则|措施|方面|部分|目标|工程)")
 _QUESTION_WORDS = re.compile(r"(请问|请|一下|什么|怎么|怎样|如何|哪些|哪个|哪几|多少|是否|能不能|可不可以|可以吗|行吗|吗|呢|吧|啊|呀|对吗|是不是|有没有|规定|要求)")
 
@@ -86,8 +87,8 @@ def read_frame(question: str) -> QuestionFrame:
         kinds.insert(0, QuestionKind.CONFIRM)
     if QuestionKind.COMPLIANCE in kinds and QuestionKind.CONFIRM in kinds and not find_numbers(question):
         kinds.remove(QuestionKind.CONFIRM)  # 学校可以…吧？ is a compliance question, not a figure check
-    if _LIST_NOUN.search(question) and QuestionKind.QUANTITY in kinds:
-        kinds.remove(QuestionKind.QUANTITY)  # 有哪几大行动 / 多少项重点任务: a list and its count
+    if (_LIST_NOUN.search(question) or _WHICH_ONES.search(question)) and QuestionKind.QUANTITY in kinds:
+        kinds.remove(QuestionKind.QUANTITY)  # 有哪几大行动 / 多少项重点任务 / 分成哪几条: a list and its count
         if QuestionKind.LIST not in kinds:
             kinds.insert(0, QuestionKind.LIST)
     kinds.append(QuestionKind.GENERAL)

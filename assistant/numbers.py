@@ -18,9 +18,13 @@ _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\s*\d+\s*号")
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _SAME_UNIT = {"％": "%", "点": "时", "号": "日", "周岁": "岁", "名": "人"}
+FREQUENCY = "每"
+"""The unit of a frequency (多久联系一次 → 每周, 每学期一次): read by :func:`find_frequencies`."""
+_FREQUENCY = re.compile(r"每(?:[一二两三四五六七八九十半\d]+)?(?:个)?(?:天|日|周|星期|月|季度|学期|学年|年)|[一二两三四五六七八九十\d]+(?:天|日|周|个?月|年)一次")
 _ASKED_UNITS = [
     (re.compile(r"多少分钟|几分钟"), {"分钟"}),
     (re.compile(r"几个?小时|多少小时|几个钟头"), {"小时"}),
+    (re.compile(r"(多长时间|多久|隔几天).{0,16}一次|多少次|几次|频率|频次"), {FREQUENCY}),
     (re.compile(r"多长时间|多久|几天|多少天"), {"分钟", "小时", "天", "日", "周", "个月", "月", "年"}),
     (re.compile(r"(钱|元|经费|费用|费|工资|津贴|资金|补助|补贴|收费)\S{0,12}(多少|几)|(多少|几)\S{0,4}(钱|元|经费|资金)"), {"元", "万元", "亿元"}),
     (re.compile(r"几岁|几周岁|多大(年龄|的孩子|岁数)?|年龄"), {"岁"}),
@@ -31,6 +35,11 @@ _ASKED_UNITS = [
     (re.compile(r"多少分|几分"), {"分"}),
     (re.compile(r"率|占比|比例|百分之|百分比"), {"%"}),
 ]
+
+
+def find_frequencies(text: str) -> list[str]:
+    """How often ``text`` says something happens: 每周, 每学期, 每两年, 三个月一次 …"""
+    return _FREQUENCY.findall(text)
 
 
 def asked_units(question: str) -> frozenset[str] | None:

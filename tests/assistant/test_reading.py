@@ -6,8 +6,10 @@ import pytest
 from policyqa.assistant.composer import verdict_of
 from policyqa.assistant.answer import Verdict
 from policyqa.assistant.frame import QuestionKind, read_frame
-from policyqa.assistant.numbers import asked_units, chinese_to_number, doc_numbers, find_numbers, same_figures
-from policyqa.assistant.evidence import clause_sentences
+from policyqa.assistant.numbers import (
+    FREQUENCY, asked_units, chinese_to_number, doc_numbers, find_frequencies, find_numbers, same_figures,
+)
+from policyqa.assistant.evidence import clause_sentences, sentence_fits
 
 
 @pytest.mark.parametrize("text,value", [("二十二", 22), ("一百零五", 105), ("十", 10), ("三万", 30000), ("二〇二三", 2023)])
@@ -33,6 +35,19 @@ def test_asked_units():
     assert asked_units("每天书面作业不超过多少分钟？") == {"分钟"}
     assert "岁" in asked_units("孩子满几岁就得上学？")
     assert asked_units("有哪些要求？") is None
+    assert asked_units("在外地打工的家长多久要跟孩子联系一次？") == {FREQUENCY}
+    assert asked_units("学生每天体育活动多长时间？") >= {"小时", "分钟"}
+
+
+def test_frequencies_answer_how_often():
+    assert find_frequencies("与未成年人、被委托人至少每周联系和交流一次") == ["每周"]
+    assert find_frequencies("每学期至少开展一次，每两年评估") == ["每学期", "每两年"]
+    assert find_frequencies("三个月一次") == ["三个月一次"]
+    assert find_frequencies("本法自2025年6月1日起施行") == []
+    frame = read_frame("在外地打工的家长多久要跟孩子联系一次？")
+    sentence = "应当与未成年人、被委托人至少每周联系和交流一次"
+    assert sentence_fits(frame, sentence, find_numbers(sentence))
+    assert not sentence_fits(frame, "应当委托具有照护能力的完全民事行为能力人代为照护", [])
 
 
 @pytest.mark.parametrize("question,kind", [
@@ -42,6 +57,10 @@ def test_asked_units():
     ("孩子满几岁就得送去上小学？", QuestionKind.QUANTITY),
     ("学前教育法什么时候施行？", QuestionKind.DATE),
     ("“公民同招”出现在哪份文件的哪一条？", QuestionKind.LOCATE),
+    # 哪几 asks for the items, whatever it counts in: not a figure to find
+    ("“五育并举”那部分具体分成哪几条？", QuestionKind.LIST),
+    ("北京方案的基本原则提了哪几个“突出”？", QuestionKind.LIST),
+    ("义务教育法一共有几条？", QuestionKind.QUANTITY),
 ])
 def test_primary_kind(question, kind):
     assert read_frame(question).primary is kind
