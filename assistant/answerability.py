@@ -24,6 +24,7 @@ class Answerability:
     answerable: bool
     support: float
     reason: str
+    out_of_scope: bool = False   # the question names a region, document, law or year the library lacks
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class AnswerabilityJudge:
         ``presupposes`` when the question asserts a figure the documents never state (answered
         with a correction and what the documents do say)."""
         if gaps:
-            return Answerability(False, 0.0, "；".join(g.reason for g in gaps))
+            return Answerability(False, 0.0, "；".join(g.reason for g in gaps), out_of_scope=True)
         if looked_up:
             return Answerability(True, 1.0, "直接引用所问条款")
         top = [e for e in evidence if e.rank < self.top_clauses]

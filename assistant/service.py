@@ -114,6 +114,9 @@ class Assistant:
             seen = {h.clause.id for h in all_hits}
             all_hits.extend(h for h in hits if h.clause.id not in seen)
             notices += part_notices
+        outside = next((d for d in decisions if d.out_of_scope), None)
+        if outside is not None:  # 上海的方案有几大行动？跟北京的有什么不同？ — the rest rests on what the library lacks
+            decisions, draft = [outside], Draft()
         refusal = declined(asked)
         if refusal is not None:
             decisions = [Answerability(False, 0.0, "；".join([refusal, *(n.removeprefix("注意：") for n in notices)]))]

@@ -17,7 +17,7 @@ from policyqa.errors import PolicyQAError
 from policyqa.evals.gold_checks import item_problems, load_aliases, read_corpus
 
 __all__ = [
-    "BUNDLED_GOLD", "FRESH_GOLD", "GOLD_SETS", "UNSEEN_GOLD", "Evidence", "GoldFormatError", "GoldItem", "QuestionType", "Role",
+    "BUNDLED_GOLD", "FRESH_GOLD", "GOLD_SETS", "UNANSWERABLE_GOLD", "UNSEEN_GOLD", "Evidence", "GoldFormatError", "GoldItem", "QuestionType", "Role",
     "load_aliases", "load_gold", "validate_gold",
 ]
 
@@ -28,6 +28,10 @@ UNSEEN_GOLD = Path(__file__).parent / "data" / "gold_unseen.jsonl"
 first set: ``gold_fresh`` (100 questions) was then used to find and fix retrieval failures, so it
 is a development set; ``gold_unseen`` (80 questions) was only ever scored, never inspected."""
 GOLD_SETS = {"gold": BUNDLED_GOLD, "fresh": FRESH_GOLD, "unseen": UNSEEN_GOLD}
+UNANSWERABLE_GOLD = Path(__file__).parent / "data" / "gold_unanswerable.jsonl"
+"""40 unanswerable questions written the same way (close to what the documents cover, or about
+documents, laws and regions the library lacks): the independent measure of refusal. Not in
+``GOLD_SETS``, which the retrieval benchmark reads (unanswerable questions have no evidence)."""
 """The gold set shipped with the package (questions over the bundled corpus)."""
 
 FIELDS = ("id", "role", "type", "question", "answer", "must_include", "evidence", "answerable")

@@ -11,7 +11,7 @@ import pytest
 
 from policyqa.errors import PolicyQAError
 from policyqa.evals.gold import (
-    BUNDLED_GOLD, FRESH_GOLD, UNSEEN_GOLD, Evidence, GoldFormatError, GoldItem, QuestionType, Role, load_aliases, load_gold,
+    BUNDLED_GOLD, FRESH_GOLD, UNANSWERABLE_GOLD, UNSEEN_GOLD, Evidence, GoldFormatError, GoldItem, QuestionType, Role, load_aliases, load_gold,
     validate_gold,
 )
 
@@ -62,6 +62,13 @@ def test_later_gold_sets_validate_and_share_no_id_with_the_first(path, bundled):
     items = load_gold(path)
     assert validate_gold(items, CORPUS) == []
     assert len(items) >= 80 and all(item.answerable for item in items)
+    assert not {i.id for i in items} & {i.id for i in bundled}
+
+
+def test_the_unanswerable_set_validates_and_is_all_unanswerable(bundled):
+    items = load_gold(UNANSWERABLE_GOLD)
+    assert validate_gold(items, CORPUS) == []
+    assert len(items) >= 30 and not any(item.answerable or item.evidence for item in items)
     assert not {i.id for i in items} & {i.id for i in bundled}
 
 
