@@ -21,18 +21,19 @@ __all__ = [
     "load_aliases", "load_gold", "validate_gold",
 ]
 
-BUNDLED_GOLD = Path(__file__).parent / "data" / "gold.jsonl"
-FRESH_GOLD = Path(__file__).parent / "data" / "gold_fresh.jsonl"
-UNSEEN_GOLD = Path(__file__).parent / "data" / "gold_unseen.jsonl"
+DATA_DIR = Path(__file__).parent / "data"
+BUNDLED_GOLD = DATA_DIR / "gold.jsonl"
+"""The gold set shipped with the package (questions over the bundled corpus)."""
+FRESH_GOLD = DATA_DIR / "gold_fresh.jsonl"
+UNSEEN_GOLD = DATA_DIR / "gold_unseen.jsonl"
 """Two later question sets over the same corpus, written by people who saw neither the code nor the
 first set: ``gold_fresh`` (100 questions) was then used to find and fix retrieval failures, so it
 is a development set; ``gold_unseen`` (80 questions) was only ever scored, never inspected."""
 GOLD_SETS = {"gold": BUNDLED_GOLD, "fresh": FRESH_GOLD, "unseen": UNSEEN_GOLD}
-UNANSWERABLE_GOLD = Path(__file__).parent / "data" / "gold_unanswerable.jsonl"
+UNANSWERABLE_GOLD = DATA_DIR / "gold_unanswerable.jsonl"
 """40 unanswerable questions written the same way (close to what the documents cover, or about
 documents, laws and regions the library lacks): the independent measure of refusal. Not in
 ``GOLD_SETS``, which the retrieval benchmark reads (unanswerable questions have no evidence)."""
-"""The gold set shipped with the package (questions over the bundled corpus)."""
 
 FIELDS = ("id", "role", "type", "question", "answer", "must_include", "evidence", "answerable")
 EVIDENCE_KEYS = ("doc", "quote")

@@ -116,29 +116,22 @@ def other_e5_system(config: Config, retriever: HybridRetriever) -> tuple[str, Sy
     other = {"e5": "e5-adapted", "e5-adapted": "e5"}.get(config.embedder)
     if other is None:
         return None
-    from policyqa.index.passages import passage_text, passage_windows, window_id
+    from policyqa.index.passages import embedded_rows
     from policyqa.index.vector_store import FaissStore
     from policyqa.index.embedder import SentenceTransformerEmbedder
     from policyqa.index.service import model_folder
 
     base = SentenceTransformerEmbedder(model_folder(replace(config, embedder=other))).load()
-    rows, texts = [], []
-    for clause in retriever.catalog.clauses:
-        rows.append(clause.id)
-        texts.append(passage_text(clause))
-        for n, window in enumerate(passage_windows(clause), 1):
-            rows.append(window_id(clause.id, n))
-            texts.append(window)
+    rows = [row for clause in retriever.catalog.clauses for row in embedded_rows(clause)]
     store = FaissStore(base.dim)
-    store.add(rows, base.embed_passages(texts))
+    store.add([row for row, _ in rows], base.embed_passages([text for _, text in rows]))
     name = "policyqa, e5 with domain adaptation" if other == "e5-adapted" else "policyqa, e5 without domain adaptation"
     return name, clause_system(HybridRetriever(retriever.catalog, store, retriever.bm25, base, retriever.tokenizer))
 
 
-def run_benchmark(config: Config, gold: Path | Sequence[Path], k: int = 5) -> dict:
+def run_benchmark(config: Config, paths: Sequence[Path], k: int = 5) -> dict:
     """Run every system on the answerable items of each gold file; returns {set name: {system:
-    figures}} (one file: {system: figures}, as before)."""
-    paths = [gold] if isinstance(gold, (str, Path)) else list(gold)
+    figures}}."""
     aliases = load_aliases(config.corpus_dir)
     sets = {_set_name(p): _resolve_docs([i for i in load_gold(p) if i.answerable and i.evidence], aliases) for p in paths}
     retriever = load_retriever(config)
@@ -153,8 +146,7 @@ def run_benchmark(config: Config, gold: Path | Sequence[Path], k: int = 5) -> di
         "BM25 only (clauses)": clause_system(HybridRetriever(*parts, routes=False, dense=False)),
         "llama-index default (SentenceSplitter 1024)": llamaindex_default_system(config.corpus_dir, retriever.embedder),
     }
-    results = {name: {system: evaluate(run, items, k) for system, run in systems.items()} for name, items in sets.items()}
-    return results if len(paths) > 1 else next(iter(results.values()))
+    return {name: {system: evaluate(run, items, k) for system, run in systems.items()} for name, items in sets.items()}
 
 
 def _set_name(path: Path) -> str:
@@ -217,8 +209,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = Config.load(index_dir=args.index)
     results = run_benchmark(config, args.gold, args.k)
-    if len(args.gold) == 1:
-        results = {_set_name(args.gold[0]): results}
     print(f"k={args.k}; answerable questions per set: "
           + ", ".join(f"{n} {len(next(iter(r.values()))['items'])}" for n, r in results.items()) + "\n")
     print(format_headline(results, args.k))

@@ -35,8 +35,9 @@ from pathlib import Path
 from policyqa.domain import Clause
 from policyqa.errors import ModelUnavailable
 from policyqa.index.atomic import atomic_dir
-from policyqa.index.embedder import STAMP_NAME
+from policyqa.index.embedder import STAMP_NAME, read_stamp
 from policyqa.index.passages import passage_text, passage_windows
+from policyqa.index.st_folder import write_json
 from policyqa.index.tokenize import DATA_DIR
 
 ADAPTED_DIR_NAME = "multilingual-e5-small-policyqa"
@@ -161,7 +162,7 @@ def adapt_model(base: Path, pairs: Sequence[TrainingPair], dest: Path, *, stamp:
     try:
         with atomic_dir(Path(dest)) as work:
             model.save(str(work))
-            (work / STAMP_NAME).write_text(json.dumps(stamp, ensure_ascii=False, indent=1), encoding="utf-8")
+            write_json(work / STAMP_NAME, stamp)
     except OSError as err:
         raise ModelUnavailable(f"无法写入模型缓存 {dest}：{err.strerror or err}；请设置 POLICYQA_CACHE 指向可写目录") from err
     return Path(dest)
@@ -238,13 +239,9 @@ def _file_digest(path: Path) -> str:
 
 
 def _stamp_source(folder: Path) -> str | None:
-    try:
-        stamp = json.loads((folder / STAMP_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    if not (folder / "model.safetensors").is_file():
         return None
-    if not (folder / "model.safetensors").is_file() or not isinstance(stamp, dict):
-        return None
-    return stamp.get("source_sha256")
+    return read_stamp(folder / STAMP_NAME).get("source_sha256")
 
 
 def _report(progress: Progress | None, message: str) -> None:

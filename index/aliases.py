@@ -112,9 +112,11 @@ class DocumentResolver:
         found: list[DocumentMention] = []
         taken = [False] * len(question)
         compact, where = _without_fillers(question)
-        for text, spans in ((question, list(range(len(question)))), (compact, where)):
-            hits = self._find_exact(text, [taken[i] for i in spans]) + self._find_fuzzy(text, [taken[i] for i in spans])
-            for hit in hits:
+        passes = [(question, list(range(len(question))))] + ([(compact, where)] if compact != question else [])
+        for text, spans in passes:
+            view = [taken[i] for i in spans]
+            exact = self._find_exact(text, view)   # marks its spans in ``view`` for the fuzzy pass
+            for hit in exact + self._find_fuzzy(text, view):
                 start, end = spans[hit.start], spans[hit.end - 1] + 1
                 if not any(taken[start:end]):
                     taken[start:end] = [True] * (end - start)
@@ -128,7 +130,6 @@ class DocumentResolver:
 
     def _find_exact(self, question: str, taken: list[bool]) -> list[DocumentMention]:
         found = []
-        taken = list(taken)
         for alias in sorted(self._alias, key=len, reverse=True):
             if len(alias) < 3 or len(self._alias[alias]) != 1:
                 continue

@@ -18,7 +18,7 @@ from policyqa.errors import IndexMismatch, IndexMissing
 from policyqa.index.bm25 import BM25Index
 from policyqa.index.embedder import Embedder
 from policyqa.index.manifest import Manifest
-from policyqa.index.passages import PASSAGE_SCHEME, passage_text, passage_windows, window_id
+from policyqa.index.passages import PASSAGE_SCHEME, embedded_rows, passage_text
 from policyqa.index.tokenize import ChineseTokenizer
 from policyqa.index.vector_store import FaissStore
 
@@ -62,10 +62,7 @@ class IndexBuilder:
         old_hashes, old_vectors, old_dim = _previous_vectors(previous, self.embedder.model_id)
         ids = [c.id for c in clauses]
         passages = [passage_text(c) for c in clauses]
-        rows: list[tuple[str, str, str]] = []  # (row id, clause id, text embedded)
-        for clause, passage in zip(clauses, passages):
-            rows.append((clause.id, clause.id, passage))
-            rows += [(window_id(clause.id, n), clause.id, w) for n, w in enumerate(passage_windows(clause), 1)]
+        rows = [(row, clause.id, text) for clause in clauses for row, text in embedded_rows(clause)]  # (row id, clause id, text)
         hash_of = {c.id: c.hash for c in clauses}
         fresh = [i for i, (row, cid, _) in enumerate(rows) if old_hashes.get(cid) != hash_of[cid] or row not in old_vectors]
         dim = self.embedder.dim if fresh or old_dim is None else old_dim  # no model load when nothing changed

@@ -89,7 +89,7 @@ class SentenceTransformerEmbedder:
             path = self.folder / name
             if path.is_file():
                 digest.update(name.encode() + b"\0" + path.read_bytes())
-        stamp = _read_stamp(self.folder / STAMP_NAME)
+        stamp = read_stamp(self.folder / STAMP_NAME)
         digest.update(json.dumps([stamp.get(key) for key in _STAMP_IDENTITY_KEYS]).encode())
         return f"{self.folder.name}-{digest.hexdigest()[:12]}"
 
@@ -210,7 +210,7 @@ def _char_grams(text: str) -> list[str]:
     return grams or ["\0"]
 
 
-def _read_stamp(path: Path) -> dict:
+def read_stamp(path: Path) -> dict:
     """The build stamp's fields, or an empty dict when there is no readable stamp."""
     try:
         stamp = json.loads(path.read_text(encoding="utf-8"))

@@ -41,13 +41,14 @@ class QueryIntent:
 def read_intent(question: str, resolver: DocumentResolver) -> QueryIntent:
     """Analyse ``question`` with the library's document names."""
     docs = tuple(m.doc for m in resolver.find(question))
+    effect = bool(_EFFECT.search(question))
     return QueryIntent(
         docs=docs,
         refs=tuple(find_refs(question)),
-        asks_metadata=bool(_META.search(question) or _EFFECT.search(question)),
+        asks_metadata=effect or bool(_META.search(question)),
         asks_structure=bool(_STRUCTURE.search(question)),
         compares=len(docs) >= 2,  # per-document retrieval needs two named documents
-        asks_effect=bool(_EFFECT.search(question)),
+        asks_effect=effect,
         law_and_policy=not docs and bool(_LAW_WORDS.search(question)) and bool(_POLICY_WORDS.search(question)),
         across_documents=len(docs) != 1 and bool(_ACROSS.search(question)),
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 from policyqa.config import Config
 from policyqa.errors import IndexMismatch, IndexMissing
 from policyqa.index.adapt import ADAPTED_DIR_NAME
+from policyqa.index.embedder import read_stamp
 from policyqa.index.manifest import Manifest
 from policyqa.index.model_build import MODEL_DIR_NAME, STAMP_NAME
 
@@ -18,9 +19,8 @@ def _folder_size_mb(folder: Path) -> float:
 def _adapted_line(config: Config) -> str:
     folder = config.model_cache / ADAPTED_DIR_NAME
     in_use = "，正在使用" if config.embedder == "e5-adapted" else "，未使用（设置 POLICYQA_EMBEDDER=e5-adapted 启用）"
-    try:
-        info = json.loads((folder / STAMP_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    info = read_stamp(folder / STAMP_NAME)
+    if not info:
         if config.embedder == "e5-adapted":
             return f"领域适配模型：尚未构建（首次 ingest/serve 时微调，约 3 分钟，存到 {folder}）"
         return "领域适配模型：未构建（可选：POLICYQA_EMBEDDER=e5-adapted）"

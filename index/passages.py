@@ -68,6 +68,13 @@ def window_id(clause_id: str, n: int) -> str:
     return f"{clause_id}{WINDOW_MARK}{n}"
 
 
+def embedded_rows(clause: Clause) -> list[tuple[str, str]]:
+    """The vector-store rows of one clause, as (row id, text embedded): its passage, then its
+    sentence windows."""
+    return [(clause.id, passage_text(clause))] + [
+        (window_id(clause.id, n), w) for n, w in enumerate(passage_windows(clause), 1)]
+
+
 def clause_id_of(row_id: str) -> str:
     """The clause id a vector-store row belongs to (a window's or the clause's own)."""
     return row_id.split(WINDOW_MARK, 1)[0]
