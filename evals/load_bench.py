@@ -195,15 +195,12 @@ def main(argv: list[str] | None = None) -> int:
         run_load(args.url, args.pid, clients=args.clients, seconds=args.seconds)
         return 0
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"load-bench-serve-{os.getpid()}.log"
+    from policyqa.ui.launch import stop_serve
     process, url = start_server(log)
     try:
         run_load(url, process.pid, clients=args.clients, seconds=args.seconds)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_serve(process)
     return 0
 
 

@@ -45,5 +45,14 @@ def start_serve(env: Mapping[str, str], log: Path, *, polls: int = READY_POLLS) 
     raise ServeFailed(f"policyqa serve did not answer at {url}; log {log}:\n{_tail(log)}")
 
 
+def stop_serve(process: subprocess.Popen, *, grace: float = 30) -> None:
+    """Ask the server to stop; kill it when it has not exited after ``grace`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def _tail(log: Path) -> str:
     return log.read_text(encoding="utf-8", errors="replace")[-3000:]

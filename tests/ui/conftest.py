@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from policyqa.ui.launch import start_serve
+from policyqa.ui.launch import start_serve, stop_serve
 
 
 @dataclass(frozen=True)
@@ -36,8 +35,4 @@ def server(tmp_path_factory, e5_corpus_index, e5_model_dir):
     try:
         yield Server(url, index_dir, home, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_serve(process)
