@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import sys
 from collections.abc import Callable, Sequence
@@ -128,6 +129,8 @@ def adapt_model(base: Path, pairs: Sequence[TrainingPair], dest: Path, *, stamp:
     folder cannot be written."""
     if len(pairs) < settings.batch_size:
         raise ModelUnavailable(f"领域适配的训练问题太少（{len(pairs)} 条）：请检查 {TRAINING_QUESTIONS}")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
     from sentence_transformers import SentenceTransformer
 
