@@ -10,7 +10,6 @@ from policyqa.assistant.batch import run_batch
 from policyqa.assistant.service import Assistant
 from policyqa.config import Config
 from policyqa.domain import Filters
-from policyqa.assistant.question import normalise_question
 from policyqa.errors import InvalidQuestion
 
 
@@ -37,10 +36,9 @@ def run_ask(config: Config, *, question: str | None, docs: list[str] | None, as_
               file=sys.stderr)
         return 0
     if question is None:
-        raise InvalidQuestion("请给出问题，例如：policyqa ask \"学校能开除学生吗？\"")
-    normalise_question(question)  # a bad question fails before the model loads
+        raise InvalidQuestion("请给出问题，例如：policyqa ask \"教师节是哪一天？\"")
     assistant = Assistant.load(config)
-    filters = Filters(docs=tuple(assistant.retriever.resolver.resolve(d) for d in docs or ()))
+    filters = Filters(docs=tuple(assistant.resolve_document(d) for d in docs or ()))
     answer = assistant.ask(question, filters=filters)
     print(json.dumps(answer.to_record(None), ensure_ascii=False) if as_json else format_answer(answer))
     return 0

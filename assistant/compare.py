@@ -8,7 +8,7 @@ by what they say, not by their numbers. Two signals are averaged:
   any two clauses of the Beijing and national plans), so a raw cosine cannot tell a counterpart
   from a stranger; removing the shared direction spreads them to −0.1…0.6.
 * **lexical** — cosine of character-bigram TF-IDF vectors over the two documents' clauses; it
-  catches counterparts that share telling terms (实验区、实验校; 听课评课制度) but that e5 ranks low.
+  catches counterparts that share telling terms (实验区、实验校; 教研制度) but that e5 ranks low.
 """
 from __future__ import annotations
 

@@ -17,6 +17,8 @@ from policyqa.assistant.frame import NOUNS, QuestionFrame, QuestionKind
 from policyqa.assistant.numbers import doc_numbers, find_numbers, same_figures
 from policyqa.domain import Clause
 from policyqa.index.catalog import Catalog
+from policyqa.assistant.wording import count_lead
+from policyqa.numerals import int_to_cn
 
 _FORBID = re.compile(r"(严禁|不得|禁止|不准|不应|不允许|不能)")
 _REQUIRE = re.compile(r"(应当|必须|须|应)")
@@ -53,7 +55,7 @@ class Draft:
 def outline_items(outline: str, noun: str | None, question: str = "") -> list[str]:
     """The entries of an outline that a list question about ``noun`` enumerates.
 
-    A heading the question names (学生素养提升行动包括哪几项任务) scopes the list to the entries
+    A heading the question names (某某行动包括哪几项任务) scopes the list to the entries
     under it. Otherwise the entries whose heading ends with the noun (课程创新引领行动 for 行动) are
     the list; if there is exactly one (二、重点任务 / 二、重大行动) and it has sub-entries, its
     direct sub-entries are the list when they name the noun, else its deepest ones (1.… to 21.…).
@@ -147,7 +149,7 @@ class GroundedComposer:
                 self.quote_whole(draft, clause)  # evidence holds only the clauses asked for
             return draft
         if frame.has(QuestionKind.LIST) and self._outline_list(frame, evidence, draft):
-            return self._add_more(draft, evidence, frame, limit=1)
+            return self._add_more(draft, [e for e in evidence if e.hit.clause.kind != "outline"], frame, limit=1)
         if len(named_docs) >= 2 and (frame.has(QuestionKind.COMPARE) or frame.primary is QuestionKind.LIST):
             return self._side_by_side(draft, evidence, named_docs, frame)
         first = self._first(frame, evidence)
@@ -223,7 +225,7 @@ class GroundedComposer:
     def _side_by_side(self, draft: Draft, evidence: Sequence[EvidenceSentence], named_docs: Sequence[str],
                       frame: QuestionFrame) -> Draft:
         """What each named document says: its outline list when the question is about what the
-        documents list (几大行动, 行动的数量和名称 …), else its one or two best sentences."""
+        documents list (几大行动 …), else its one or two best sentences."""
         noun = frame.list_noun or next((n for n in NOUNS if re.search(f"{n}的?(数量|名称|数目|个数)", frame.text)), None)
         for doc in named_docs:
             outline = next((c for c in self.catalog.clauses_of(doc) if c.kind == "outline"), None)
@@ -254,6 +256,8 @@ class GroundedComposer:
         lead = ""
         if frame.claimed_count and frame.claimed_count != len(items):
             lead = "前提有误，"
+        if frame.count_measure and frame.list_noun:   # 几大行动 → 共六大行动, counted in the outline it cites
+            lead += f"{count_lead(int_to_cn(len(items)), frame.count_measure, frame.list_noun)}[{draft.cite(hit.clause, '')}]："
         self.list_items(draft, hit.clause, items, lead)
         return True
 

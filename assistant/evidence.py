@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from policyqa.assistant.dense import unit_similarity
-from policyqa.assistant.frame import QuestionFrame, QuestionKind, content_of
+from policyqa.assistant.frame import QuestionFrame, QuestionKind, content_of, is_question_word
 from policyqa.assistant.numbers import FREQUENCY, NumberMention, doc_numbers, find_frequencies, find_numbers
 from policyqa.domain import Hit
 from policyqa.index.bm25 import BM25Index
-from policyqa.index.tokenize import ChineseTokenizer
+from policyqa.index.query import Query
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _DEONTIC = re.compile(r"(严禁|不得|禁止|不准|不应|不允许|应当|必须|须|应|要|鼓励|支持|提倡|可以|允许|有权)")
@@ -44,6 +44,7 @@ class EvidenceSentence:
     clause_coverage: float
     fits: bool
     figures: tuple[NumberMention, ...]
+    similarity: float = 0.0   # the question's cosine to the window holding the sentence (0 without vectors)
 
 
 _INTRO_END = re.compile(r"[：:]$|下列")
@@ -79,24 +80,20 @@ def clause_sentences(text: str, schedule: str | None = None) -> list[str]:
 class TermWeights:
     """Rarity weights (BM25 idf) of question terms over the whole library."""
 
-    def __init__(self, bm25: BM25Index, tokenizer: ChineseTokenizer, synonyms=None, *,
-                 synonym_weight: float = 0.7) -> None:
-        self.bm25, self.tokenizer = bm25, tokenizer
-        self.synonyms, self.synonym_weight = synonyms, synonym_weight
+    def __init__(self, bm25: BM25Index, *, synonym_weight: float = 0.7) -> None:
+        self.bm25, self.synonym_weight = bm25, synonym_weight
 
-    def terms(self, question: str, ignore: Sequence[str] = ()) -> dict[str, float]:
-        """The question's content terms with their weights; terms inside ``ignore`` (document
-        names) and pointers (这项, 那份) carry no weight, a term contained in a
-        longer one gives way to it, and the legal
+    def terms(self, query: Query, ignore: Sequence[str] = ()) -> dict[str, float]:
+        """The question's content terms with their weights, from the tokens it was read into:
+        question words (什么, 是否, 规定), terms inside ``ignore`` (document names) and pointers
+        (这项, 那份) carry no weight, a term contained in a longer one gives way to it, and the legal
         terms of its colloquial words (index/data/synonyms.txt) join at ``synonym_weight``."""
-        tokens = dict.fromkeys(self.tokenizer.tokens(content_of(question)))
-        tokens = {t: None for t in tokens if not _DEICTIC.match(t)
+        tokens = {t: None for t in query.tokens if not _DEICTIC.match(t) and not is_question_word(t)
                   and not any(t in name for name in ignore)}
         longest = [t for t in tokens if not any(t != o and t in o for o in tokens)]
         weights = {t: max(self.bm25.idf(t), 0.1) for t in longest}
-        if self.synonyms is not None:  # colloquial words also match their legal terms (打 → 体罚)
-            for term in self.synonyms.expand(question, list(tokens)):
-                weights.setdefault(term, self.synonym_weight * max(self.bm25.idf(term), 0.1))
+        for term in query.expansions:  # colloquial words also match their legal terms (打 → 体罚)
+            weights.setdefault(term, self.synonym_weight * max(self.bm25.idf(term), 0.1))
         return weights
 
 
@@ -106,10 +103,14 @@ def coverage(terms: dict[str, float], text: str) -> float:
     return sum(w for t, w in terms.items() if t in text) / total if total else 1.0
 
 
-def bigram_overlap(question: str, text: str) -> float:
-    """The share of the question's CJK character bigrams that occur in ``text``."""
+def content_bigrams(question: str) -> frozenset[str]:
+    """The CJK character bigrams of the question's content (its question words left out)."""
     runs = re.findall(r"[\u4e00-\u9fff]+", content_of(question))
-    grams = {run[i:i + 2] for run in runs for i in range(len(run) - 1)}
+    return frozenset(run[i:i + 2] for run in runs for i in range(len(run) - 1))
+
+
+def bigram_overlap(grams: frozenset[str], text: str) -> float:
+    """The share of the question's content bigrams ``grams`` that occur in ``text``."""
     return sum(g in text for g in grams) / len(grams) if grams else 0.0
 
 
@@ -146,10 +147,13 @@ class EvidenceSelector:
         self.weights, self.rank_weight, self.fit_bonus = weights, rank_weight, fit_bonus
         self.dense, self.dense_weight, self.dense_span = dense, dense_weight, dense_span
 
-    def select(self, frame: QuestionFrame, hits: Sequence[Hit], *, ignore: Sequence[str] = ()) -> list[EvidenceSentence]:
-        """Every sentence of every hit, best first."""
-        terms = self.weights.terms(frame.text, ignore)
-        sims = self.dense.similarities(frame.text, [h.clause for h in hits]) if self.dense else {}
+    def select(self, frame: QuestionFrame, query: Query, hits: Sequence[Hit], *,
+               ignore: Sequence[str] = ()) -> list[EvidenceSentence]:
+        """Every sentence of every hit, best first, scored against the question as read once."""
+        terms = self.weights.terms(query, ignore)
+        grams = content_bigrams(query.text)
+        sims = self.dense.similarities(query.vector, [h.clause for h in hits]) \
+            if self.dense is not None and query.vector is not None else {}
         best_sim = max((s for v in sims.values() for _, s in v), default=0.0)
         scored = []
         for rank, hit in enumerate(hits):
@@ -159,11 +163,11 @@ class EvidenceSelector:
                 figures = find_numbers(sentence)
                 fits = sentence_fits(frame, sentence, figures)
                 cov = coverage(terms, sentence)
-                score = (0.55 * cov + 0.2 * bigram_overlap(frame.text, sentence) + 0.2 * clause_cov
+                score = (0.55 * cov + 0.2 * bigram_overlap(grams, sentence) + 0.2 * clause_cov
                          + (self.fit_bonus if fits else 0.0) + self.rank_weight / (rank + 1))
+                similarity = unit_similarity(sentence, sims[hit.clause.id]) if hit.clause.id in sims else 0.0
                 if hit.clause.id in sims:
-                    gap = best_sim - unit_similarity(sentence, sims[hit.clause.id])
-                    score += self.dense_weight * max(0.0, 1.0 - gap / self.dense_span)
+                    score += self.dense_weight * max(0.0, 1.0 - (best_sim - similarity) / self.dense_span)
                 scored.append(EvidenceSentence(hit, rank, sentence, position, score, cov, clause_cov, fits,
-                                               tuple(figures)))
+                                               tuple(figures), similarity))
         return sorted(scored, key=lambda e: -e.score)

@@ -1,7 +1,7 @@
 """Resolving a follow-up question against the previous turn of a conversation.
 
-Two shapes are handled: a switch of document or region (国家方案对科学教育有什么要求？→ 那北京呢？
-becomes 北京方案对科学教育有什么要求？) and a reference to the clause just cited (这条的时间要求呢？
+Two shapes are handled: a switch of document or region (国家方案对某事怎么说？→ 那北京呢？
+becomes 北京方案对某事怎么说？) and a reference to the clause just cited (这条的时间要求呢？
 keeps that clause in focus). Anything else is asked as it stands.
 """
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from policyqa.assistant.answer import Turn
-from policyqa.assistant.scope import REGIONS
 from policyqa.domain import Clause
 from policyqa.index.aliases import DocumentResolver
+from policyqa.index.tokenize import ChineseTokenizer
 
 _ELLIPTIC = re.compile(r"^(那|那么|那在|那对于|那如果|还有|另外|再问|而)|呢[？?]?$")
 _THIS_CLAUSE = re.compile(r"(这条|该条|这一条|这项|该项|这个条款|上述条款|上面那条|这款)")
@@ -31,8 +31,8 @@ class ResolvedQuestion:
 class FollowUpResolver:
     """Rewrites elliptical follow-ups using the previous turn."""
 
-    def __init__(self, resolver: DocumentResolver) -> None:
-        self.resolver = resolver
+    def __init__(self, resolver: DocumentResolver, tokenizer: ChineseTokenizer, places: frozenset[str]) -> None:
+        self.resolver, self.tokenizer, self.places = resolver, tokenizer, places
 
     def resolve(self, question: str, history: Sequence[Turn]) -> ResolvedQuestion:
         """The self-contained form of ``question`` given ``history`` (oldest first)."""
@@ -53,7 +53,7 @@ class FollowUpResolver:
         if new:
             name = question[new[0].start:new[0].end]
         else:
-            region = next((r for r in REGIONS if r in question), None)
+            region = next((w for w, _ in self.tokenizer.tagged(question) if w in self.places), None)
             if region is None:
                 return f"{previous.rstrip('？?')}，{question}"
             suffix = _KIND_END.search(previous[old[0].start:old[0].end]) if old else None

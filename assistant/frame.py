@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from policyqa.assistant.numbers import NumberMention, asked_units, chinese_to_number, find_numbers
+from policyqa.assistant.numbers import NumberMention, asked_units, find_numbers
+from policyqa.numerals import cn_to_int
 
 
 class QuestionKind(str, Enum):
@@ -42,7 +43,10 @@ _NOUNS = "行动|任务|原则|措施|方面|部分|目标|工程|举措"
 NOUNS = tuple(_NOUNS.split("|"))  # what policy documents enumerate
 _LIST_NOUN = re.compile(rf"(?:几大|哪些|哪几(?:大|项|个|条|类|种)?|多少(?:项|条|个)|几(?:项|条|个)|[一二三四五六七八九十\d]+大)(?:重点|重大|主要|基本)?({_NOUNS})"
                         rf"|({_NOUNS})(?:有|包括|是)(?:哪几|哪些|多少|几)")
-_WHICH_ONES = re.compile(r"哪几")  # 哪几条 / 哪几项具体任务 / 哪几个“突出” ask for the items, not their number
+_WHICH_ONES = re.compile(r"哪几")
+"""哪 + 几 + a measure word asks *which* items (哪几条, 哪几项): a list, not a count — Chinese grammar."""
+_COUNT = re.compile(rf"(?:几|多少)(大|项|个|条|类|种)(?:重点|重大|主要|基本)?(?:{_NOUNS})")
+"""Asks how many items a document lists (几大行动, 多少项任务): answered with the count, then the list."""
 _CLAIMED_COUNT = re.compile(r"([一二三四五六七八九十两\d]+)(?:大|项|个|条)(行动|任务|原则|措施|方面|部分|目标|工程)")
 _QUESTION_WORDS = re.compile(r"(请问|请|一下|什么|怎么|怎样|如何|哪些|哪个|哪几|多少|是否|能不能|可不可以|可以吗|行吗|吗|呢|吧|啊|呀|对吗|是不是|有没有|规定|要求)")
 
@@ -63,6 +67,7 @@ class QuestionFrame:
     claimed_count: int | None
     numbers: tuple[NumberMention, ...]
     units: frozenset[str] | None = None
+    count_measure: str | None = None     # 几大行动 → 大: the question asks how many, counted in this measure
 
     @property
     def primary(self) -> QuestionKind:
@@ -88,7 +93,7 @@ def read_frame(question: str) -> QuestionFrame:
     if QuestionKind.COMPLIANCE in kinds and QuestionKind.CONFIRM in kinds and not find_numbers(question):
         kinds.remove(QuestionKind.CONFIRM)  # 学校可以…吧？ is a compliance question, not a figure check
     if (_LIST_NOUN.search(question) or _WHICH_ONES.search(question)) and QuestionKind.QUANTITY in kinds:
-        kinds.remove(QuestionKind.QUANTITY)  # 有哪几大行动 / 多少项重点任务 / 分成哪几条: a list and its count
+        kinds.remove(QuestionKind.QUANTITY)  # 哪几大…, 多少项…: a list and its count
         if QuestionKind.LIST not in kinds:
             kinds.insert(0, QuestionKind.LIST)
     kinds.append(QuestionKind.GENERAL)
@@ -97,11 +102,12 @@ def read_frame(question: str) -> QuestionFrame:
     claimed_count = None
     if claimed:
         digits = claimed.group(1)
-        claimed_count = int(digits) if digits.isdigit() else chinese_to_number(digits)
+        claimed_count = int(digits) if digits.isdigit() else cn_to_int(digits)
     return QuestionFrame(
         text=question, kinds=tuple(dict.fromkeys(kinds)), asks_doc_number=bool(_DOC_NUMBER.search(question)),
         list_noun=(noun.group(1) or noun.group(2)) if noun else None, claimed_count=claimed_count,
         numbers=tuple(find_numbers(question)), units=asked_units(question),
+        count_measure=count.group(1) if (count := _COUNT.search(question)) else None,
     )
 
 
@@ -116,3 +122,8 @@ def asks_content(question: str) -> bool:
 def content_of(question: str) -> str:
     """The question without its question words (for term matching)."""
     return _QUESTION_WORDS.sub(" ", question)
+
+
+def is_question_word(token: str) -> bool:
+    """Is ``token`` wholly a question word (什么, 是否, 规定), no content of its own?"""
+    return _QUESTION_WORDS.fullmatch(token) is not None

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from policyqa.numerals import cn_to_int
+
 _UNITS = ("%|％|万元|亿元|元|周岁|岁|年级|个月|年|月|日|号|时|点|分钟|小时|天|周|人|名|个|所|项|门|条|章|节|倍|"
           "学时|课时|分|平方米|公里|米|次|节课")
 _ARABIC = re.compile(rf"(?<![〔\[\d.])(\d+(?:\.\d+)?)(?![〕\]\d.])\s*({_UNITS})?")
@@ -15,8 +17,6 @@ _CHINESE = re.compile(rf"(?<![哪第几零〇一二两三四五六七八九十�
 _PERCENT_CN = re.compile(r"百分之([零〇一二两三四五六七八九十百]+)")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\s*\d+\s*号")
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _SAME_UNIT = {"％": "%", "点": "时", "号": "日", "周岁": "岁", "名": "人"}
 FREQUENCY = "每"
 """The unit of a frequency (多久联系一次 → 每周, 每学期一次): read by :func:`find_frequencies`."""
@@ -75,27 +75,6 @@ class NumberMention:
         return next((name for name, units in UNIT_CLASSES.items() if self.unit in units), None)
 
 
-def chinese_to_number(text: str) -> int:
-    """二十二 → 22, 一百零五 → 105, 三万 → 30000, 二〇二三 → 2023; raises ValueError."""
-    if "万" in text:
-        high, _, low = text.partition("万")
-        return chinese_to_number(high or "一") * 10000 + (chinese_to_number(low) if low else 0)
-    if text and all(ch in _DIGITS for ch in text) and len(text) > 1:
-        return int("".join(str(_DIGITS[ch]) for ch in text))  # 二〇二三 read digit by digit
-    total, digit = 0, None
-    for ch in text:
-        if ch in _DIGITS:
-            digit = _DIGITS[ch]
-        elif ch in _SMALL_UNITS:
-            total += (1 if digit is None else digit) * _SMALL_UNITS[ch]
-            digit = None
-        else:
-            raise ValueError(f"not a Chinese numeral: {text!r}")
-    if not text:
-        raise ValueError("empty numeral")
-    return total + (digit or 0)
-
-
 def find_numbers(text: str) -> list[NumberMention]:
     """Every figure in ``text`` in order of appearance (文号 such as 教基〔2023〕4号 excluded)."""
     masked = _DOC_NUMBER.sub(lambda m: "#" * len(m.group()), text)
@@ -105,14 +84,14 @@ def find_numbers(text: str) -> list[NumberMention]:
         found.append((match.start(), NumberMention(float(match.group(1)), unit, match.group())))
     for match in _CHINESE.finditer(masked):
         try:
-            value = chinese_to_number(match.group(1))
+            value = cn_to_int(match.group(1))
         except ValueError:
             continue
         unit = _SAME_UNIT.get(match.group(2), match.group(2))
         found.append((match.start(), NumberMention(float(value), unit, match.group())))
     for match in _PERCENT_CN.finditer(masked):
         try:
-            found.append((match.start(), NumberMention(float(chinese_to_number(match.group(1))), "%", match.group())))
+            found.append((match.start(), NumberMention(float(cn_to_int(match.group(1))), "%", match.group())))
         except ValueError:
             continue
     return [mention for _, mention in sorted(found, key=lambda pair: pair[0])]

@@ -15,7 +15,7 @@ from policyqa.errors import InvalidQuestion
 MAX_QUESTION_CHARS = 500
 # A raw string this many times the limit is refused before any cleaning, so a pasted book is cheap.
 _RAW_FACTOR = 4
-_EXAMPLE = "例如：义务教育法第二十七条规定了什么？"
+_EXAMPLE = "例如：教师法第三条规定了什么？"
 # Format (zero-width, bidi, soft hyphen, tag), surrogate, private-use and unassigned characters.
 _DROPPED_CATEGORIES = frozenset({"Cf", "Cs", "Co", "Cn"})
 _SPACE = re.compile(r"\s+")
@@ -63,7 +63,7 @@ class QuestionNormaliser:
         if len(text) > self.max_chars:
             raise self._too_long(len(text))
         if not any(ch.isalnum() for ch in text):
-            raise InvalidQuestion("问题中没有文字（只有符号或表情），请用中文或英文提问，例如：学校能开除学生吗？")
+            raise InvalidQuestion("问题中没有文字（只有符号或表情），请用中文或英文提问，例如：教师节是哪一天？")
         return text
 
     def _simplified(self, text: str) -> str:

@@ -1,35 +1,31 @@
 """Is a question about something the library covers at all?
 
-Four checks, each general: a region whose documents the library does not hold (上海市…实施方案),
-a document named in 《》 that is neither in the library nor quoted by it, a national law or
-regulation named without 《》 that the library does not hold (职业教育法, 教育惩戒规则), and a year
-that the documents in scope never mention (2030年 for a plan that runs to 2027).
+Everything here is read from the library itself — the documents' titles, regions and issuers as
+ingested, and the text of local documents — so a document a user adds about any province, city or
+district is in scope the moment it is ingested. Four checks, each general:
+
+- a **place** the question names (:mod:`policyqa.assistant.names`) that no document is from and no
+  local document mentions (上海 when the library holds no Shanghai document);
+- a document named in 《》 that is neither in the library nor quoted by it;
+- a **law or regulation** named without 《》 (found by its shape, :mod:`policyqa.assistant.names`)
+  that is not one of the library's titles (劳动法 is not 教育法);
+- a **year** that the documents in scope never mention (2030年 for a plan that runs to 2027), when
+  the question asks what was said about it.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from policyqa.domain import DocumentMeta
-from policyqa.index.aliases import DocumentResolver
+from policyqa.domain import DocumentMeta, Level
 from policyqa.index.catalog import Catalog
 
-REGIONS = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
-           "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
-           "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门", "深圳", "广州", "杭州", "南京", "武汉",
-           "成都", "西安", "苏州", "厦门", "青岛", "大连", "宁波", "长沙", "郑州", "济南", "沈阳", "哈尔滨")
-KNOWN_LAWS = (
-    "职业教育法", "高等教育法", "民办教育促进法", "学位法", "国家通用语言文字法", "体育法", "国防教育法",
-    "科学技术普及法", "预防未成年人犯罪法", "反家庭暴力法", "妇女权益保障法", "残疾人保障法", "劳动合同法",
-    "劳动法", "网络安全法", "个人信息保护法", "数据安全法", "民法典", "治安管理处罚法", "食品安全法",
-    "传染病防治法", "公务员法", "社会保险法", "行政诉讼法", "行政复议法", "国家赔偿法", "道路交通安全法",
-    "教育惩戒规则", "未成年人学校保护规定", "学生伤害事故处理办法", "教师资格条例", "校车安全管理条例",
-    "幼儿园工作规程", "幼儿园管理条例", "义务教育法实施细则", "民办教育促进法实施条例", "教师法实施条例",
-)
-"""National laws and regulations people name without 《》: a question about one the library does not
-hold is refused rather than answered from a neighbouring law (职业教育法 is not 教育法)."""
-_DOC_WORD = re.compile(r"(方案|办法|意见|通知|文件|规定|政策|计划|细则|条例|中考|高考|规划)")
+if TYPE_CHECKING:
+    from policyqa.assistant.reading import Reading
+
+_PLACE_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|地区|省|市|区|县|州|盟|旗)$")
 _TITLE = re.compile(r"《([^》]{2,60})》")
 _YEAR = re.compile(r"(?<!\d)(19|20)(\d{2})年")
 
@@ -41,54 +37,86 @@ class ScopeGap:
     reason: str
 
 
+def place_stem(place: str) -> str:
+    """A place name without its administrative suffix (杭州市 → 杭州, 象山区 → 象山), when
+    something is left."""
+    stem = _PLACE_SUFFIX.sub("", place)
+    return stem if len(stem) >= 2 else place
+
+
 class ScopeChecker:
     """Finds what a question names that the library does not hold."""
 
-    def __init__(self, catalog: Catalog, resolver: DocumentResolver) -> None:
-        self.catalog, self.resolver = catalog, resolver
-        self._titles = " ".join((d.title or "") + (d.region or "") for d in catalog.documents)
-        parts: dict[str, list[str]] = {d.doc: self._meta_years(d) for d in catalog.documents}
+    def __init__(self, catalog: Catalog, is_word: Callable[[str], bool]) -> None:
+        """``is_word`` tells a dictionary word (to read 现行的某法 as that law, and a longer name whose
+        prefix makes a word with its subject as another law)."""
+        self.catalog, self.is_word = catalog, is_word
+        documents = catalog.documents
+        self._titles = [_bare_title(d.title) for d in documents if d.title]
+        local = {d.doc for d in documents if d.level is not Level.NATIONAL}
+        self._places = "".join((d.title or "") + (d.region or "") + "".join(d.issuers) for d in documents) \
+            + "".join(c.text for c in catalog.clauses if c.doc in local)
+        parts: dict[str, list[str]] = {d.doc: self._meta_years(d) for d in documents}
         for clause in catalog.clauses:
             parts.setdefault(clause.doc, []).extend((clause.text, clause.schedule or ""))
         self._texts = {doc: "".join(texts) for doc, texts in parts.items()}   # clauses + metadata years
-        self._everything = self._titles + "".join(self._texts.values())
+        self._everything = " ".join(self._titles) + "".join(self._texts.values())
 
-    def gaps(self, question: str, scope_docs: Sequence[str], *, asks_content: bool = True) -> list[ScopeGap]:
-        """What ``question`` asks about outside the library (empty when nothing). A year the
+    def gaps(self, reading: "Reading") -> list[ScopeGap]:
+        """What ``reading`` asks about outside the library (empty when nothing). A year the
         documents never mention is a gap only when the question asks what was said about it
-        (2030年提出了什么目标); a question that asserts it (要求在2025年底前完成，怎么赶进度) is
-        answered with what the documents do say."""
-        found = self._missing_region(question) + self._missing_titles(question) + self._missing_laws(question)
-        return found or (self._missing_years(question, scope_docs) if asks_content else [])
+        (2030年的目标是什么); a question that asserts it (说是2025年要完成，该怎么安排) is
+        answered with what the documents do say (:meth:`unmentioned_years`)."""
+        found = self._missing_places(reading) + self._missing_titles(reading) + self._missing_laws(reading)
+        return found or (self.unmentioned_years(reading) if reading.asks_content else [])
 
-    def unmentioned_years(self, question: str, scope_docs: Sequence[str]) -> list[ScopeGap]:
+    def unmentioned_years(self, reading: "Reading") -> list[ScopeGap]:
         """Years the question mentions that the documents in scope never do (all documents
-        when ``scope_docs`` is empty)."""
-        return self._missing_years(question, scope_docs)
-
-    def _missing_region(self, question: str) -> list[ScopeGap]:
-        if not _DOC_WORD.search(question):
-            return []  # 在上海，学校能开除学生吗？ is answered by national law
-        return [ScopeGap(f"库中没有{region}的文件") for region in REGIONS
-                if region in question and region not in self._titles]
-
-    def _missing_titles(self, question: str) -> list[ScopeGap]:
-        return [ScopeGap(f"库中没有《{m.group(1)}》") for m in _TITLE.finditer(question)
-                if m.group(1) not in self._everything and not self.resolver.find(m.group(1))]
-
-    def _missing_laws(self, question: str) -> list[ScopeGap]:
-        named = [law for law in KNOWN_LAWS if law in question]
-        named = [law for law in named if not any(law != other and law in other for other in named)]  # 实施条例 over 法
-        titled = {m.group(1) for m in _TITLE.finditer(question)}
-        return [ScopeGap(f"库中没有《{law}》") for law in named
-                if law not in self._titles and not any(law in t for t in titled)]
-
-    def _missing_years(self, question: str, scope_docs: Sequence[str]) -> list[ScopeGap]:
-        years = [m.group() for m in _YEAR.finditer(question)]
-        docs = list(scope_docs) or list(self._texts)
-        return [ScopeGap(f"所涉文件没有提到{year}") for year in years
+        when it names none)."""
+        docs = list(reading.docs) or list(self._texts)
+        return [ScopeGap(f"所涉文件没有提到{year}") for year in dict.fromkeys(m.group() for m in _YEAR.finditer(reading.text))
                 if not any(year in self._texts.get(doc, "") for doc in docs)]
+
+    def _missing_places(self, reading: "Reading") -> list[ScopeGap]:
+        gaps = []
+        for place in reading.places:
+            if not any(place_stem(p) in self._places for p in reading.place_parts(place)):
+                gaps.append(ScopeGap(f"库中没有{place.text}的文件"))
+        return gaps
+
+    def _missing_titles(self, reading: "Reading") -> list[ScopeGap]:
+        return [ScopeGap(f"库中没有《{m.group(1)}》") for m in _TITLE.finditer(reading.text)
+                if m.group(1) not in self._everything and not _covered(reading, m.start(1), m.end(1))]
+
+    def _missing_laws(self, reading: "Reading") -> list[ScopeGap]:
+        titled = [m.span(1) for m in _TITLE.finditer(reading.text)]
+        return [ScopeGap(f"库中没有《{law.text}》") for law in reading.laws
+                if not any(self._names(law.text, title) for title in self._titles)
+                and not _covered(reading, law.start, law.end)
+                and not any(s <= law.start and law.end <= e for s, e in titled)]
+
+    def _names(self, law: str, title: str) -> bool:
+        """Does ``law`` (as the question writes it) name the document titled ``title``? It does when
+        it is part of the title, or when it ends with the title and what comes before only
+        qualifies it (现行的某法) rather than forming, with the title's subject, a word of the
+        dictionary or a phrase the library writes (X + 教育 a word: X教育法 is another law than 教育法)."""
+        if law in title:
+            return True
+        if not law.endswith(title) or len(law) == len(title):
+            return False
+        subject = law[:len(law) - len(title)] + re.sub(r"(法|条例|规定|办法|规则|细则)$", "", title)
+        return not (self.is_word(subject) or subject in self._everything)
 
     @staticmethod
     def _meta_years(meta: DocumentMeta) -> list[str]:
         return [f"{d[:4]}年" for d in (meta.date, meta.adopted, *meta.amended) if d]
+
+
+def _covered(reading: "Reading", start: int, end: int) -> bool:
+    """Does a document the question names (as resolved) span ``start:end``?"""
+    return any(m.start <= start and end <= m.end for m in reading.query.mentions)
+
+
+def _bare_title(title: str) -> str:
+    return re.sub(r"^中华人民共和国", "", re.sub(r"[《》\s]", "", title))
+

@@ -1,53 +1,34 @@
 """The assistant's Python API: ``Assistant.load(config).ask(question)`` → :class:`Answer`.
 
-One pass per question: normalise → resolve a follow-up → retrieve → choose evidence sentences →
-decide whether the documents answer it → compose (grounded, or an LLM whose every sentence is
-verified) → :class:`Answer` with numbered citations and the ranked sources.
+One pass per message: read it once (:mod:`policyqa.assistant.reading`: normalise, resolve a
+follow-up, split into parts, read each part) → the guard → per part: scope, retrieval, evidence
+sentences, the evidence decision (all decisions in :mod:`policyqa.assistant.refusal`) → compose
+each part's answer or its refusal (grounded, or an LLM whose every sentence is verified) →
+:class:`Answer` with numbered citations and the ranked sources.
 """
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from policyqa.assistant.answer import Answer, Citation, GeneratorMode, Source, Turn
-from policyqa.assistant.answerability import Answerability, AnswerabilityJudge
 from policyqa.assistant.composer import Draft, GroundedComposer
-from policyqa.assistant.dense import DenseScorer, QueryVectorCache
-from policyqa.assistant.evidence import EvidenceSelector, TermWeights
-from policyqa.assistant.followup import FollowUpResolver
-from policyqa.assistant.frame import QuestionKind, asks_content, read_frame
-from policyqa.assistant.guard import declined
+from policyqa.assistant.dense import DenseScorer
+from policyqa.assistant.evidence import EvidenceSelector, EvidenceSentence, TermWeights
 from policyqa.assistant.question import QuestionNormaliser
+from policyqa.assistant.reading import Message, QuestionReader, Reading
+from policyqa.assistant.refusal import Decision, RefusalPolicy
 from policyqa.assistant.scope import ScopeChecker
+from policyqa.assistant.wording import RELATED, part_mark
 from policyqa.config import Config
 from policyqa.domain import Filters, Hit
-from policyqa.index.aliases import DocumentResolver
 from policyqa.index.embedder import Embedder
-from policyqa.index.intent import read_intent
 from policyqa.index.retriever import HybridRetriever
 
 SOURCES_SHOWN = 8
-_PART_END = re.compile(r"(?<=[？?])")
-_PRONOUN = re.compile(r"^(它|其|该文件|这份文件|该法|这部法)")
 RELATED_SHOWN = 3
-
-
-def split_parts(question: str, resolver: DocumentResolver) -> list[str]:
-    """The parts of a question that asks two things (split at ？); a later part that names no
-    document inherits the first part's document name (它/其 → 国家方案)."""
-    parts = [p.strip() for p in _PART_END.split(question) if len(p.strip()) >= 5]
-    if len(parts) < 2:
-        return [question]
-    mentions = resolver.find(parts[0])
-    name = parts[0][mentions[0].start:mentions[0].end] if mentions else ""
-    out = [parts[0]]
-    for part in parts[1:]:
-        if name and not resolver.find(part):
-            part = name + _PRONOUN.sub("", part)
-        out.append(part)
-    return out
+ENGLISH_NOTE = "The library's documents are in Chinese; the closest clauses are cited below in Chinese. "
 
 
 @dataclass(frozen=True)
@@ -58,26 +39,35 @@ class StreamEvent:
     answer: Answer | None = None
 
 
+@dataclass(frozen=True)
+class PartResult:
+    """One question part after retrieval and the decision: what the composer needs."""
+
+    reading: Reading
+    decision: Decision
+    hits: tuple[Hit, ...]
+    evidence: tuple[EvidenceSentence, ...] = ()
+    looked_up: bool = False
+
+
 class Assistant:
     """Answers questions from the indexed library with cited clauses; load once, ask many times."""
 
     def __init__(self, retriever: HybridRetriever, *, config: Config | None = None, generator=None,
-                 judge: AnswerabilityJudge | None = None) -> None:
+                 policy: RefusalPolicy | None = None) -> None:
         self.config = config
         self.generator = generator        # an optional LLM generator (policyqa.assistant.llm)
-        self.judge = judge or AnswerabilityJudge()
+        self.policy = policy or RefusalPolicy()
         self.normaliser = QuestionNormaliser().load()
         self._install(retriever)
 
     def _install(self, retriever: HybridRetriever) -> None:
         self.retriever = retriever
         self.catalog = retriever.catalog
-        self.selector = EvidenceSelector(TermWeights(retriever.bm25, retriever.tokenizer,
-                                                     retriever.synonyms),
-                                         dense=DenseScorer(retriever.store, retriever.embedder))
+        self.reader = QuestionReader(retriever, self.normaliser, declines=self.policy.declines)
+        self.selector = EvidenceSelector(TermWeights(retriever.bm25), dense=DenseScorer(retriever.store))
         self.composer = GroundedComposer(self.catalog)
-        self.scope = ScopeChecker(self.catalog, retriever.resolver)
-        self.followups = FollowUpResolver(retriever.resolver)
+        self.scope = ScopeChecker(self.catalog, retriever.tokenizer.is_word)
 
     @classmethod
     def load(cls, config: Config, *, embedder: Embedder | None = None, generator=None) -> "Assistant":
@@ -87,7 +77,7 @@ class Assistant:
         or none: grounded answers."""
         from policyqa.assistant.llm import generator_from_config
         from policyqa.index.service import load_embedder, load_retriever
-        retriever = load_retriever(config, embedder=QueryVectorCache(embedder or load_embedder(config)))
+        retriever = load_retriever(config, embedder=embedder or load_embedder(config))
         return cls(retriever, config=config, generator=generator or generator_from_config(config))
 
     def reload(self) -> None:
@@ -97,82 +87,107 @@ class Assistant:
             raise RuntimeError("reload() needs an Assistant created by Assistant.load(config)")
         self._install(load_retriever(self.config, embedder=self.retriever.embedder))
 
+    # -- the library, for the CLI and the page ------------------------------------------------------
+    def resolve_document(self, name: str) -> str:
+        """The file name of the document a user calls ``name``; raises UnknownDocument (one line)."""
+        return self.retriever.resolver.resolve(name)
+
+    @property
+    def embedder(self) -> Embedder:
+        """The loaded embedding model (ingesting with it avoids loading a second copy)."""
+        return self.retriever.embedder
+
+    def compare(self, doc_a: str, doc_b: str, topic: str | None = None):
+        """The two documents side by side, clause by clause (optionally on ``topic``); raises
+        PolicyQAError (one line) for an unknown document."""
+        from policyqa.assistant.compare import DocumentComparer
+        return DocumentComparer(self.retriever).compare(doc_a, doc_b, topic)
+
+    def document_names(self) -> list[str]:
+        """One short, readable name per document of the library."""
+        return self.retriever.resolver.short_names()
+
     # -- asking ----------------------------------------------------------------------------------
     def ask(self, question: str, *, filters: Filters | None = None, history: Sequence[Turn] = ()) -> Answer:
-        """Answer one question; raises InvalidQuestion for an empty, symbol-only or over-long one.
+        """Answer one message; raises InvalidQuestion for an empty, symbol-only or over-long one.
 
-        A question with two parts (国家方案是哪天印发的？它要求各项任务持续推进到哪一年？) is answered
-        part by part into one answer."""
+        A message asking several things (two ？, or a numbered list) is answered part by part,
+        each part with its own answer or refusal."""
         timings: dict[str, float] = {"retrieve_ms": 0.0, "compose_ms": 0.0}
-        asked = self.normaliser.normalise(question)
-        resolved = self.followups.resolve(asked, list(history or ()))
-        draft, decisions, all_hits, notices = Draft(), [], [], ()
-        opener = "所收录的文件没有明确规定这一点"
-        for part in split_parts(resolved.text, self.retriever.resolver):
-            decision, hits, part_notices = self._answer_part(part, resolved.focus, filters, draft, timings)
-            decisions.append(decision)
-            seen = {h.clause.id for h in all_hits}
-            all_hits.extend(h for h in hits if h.clause.id not in seen)
-            notices += part_notices
-        outside = next((d for d in decisions if d.out_of_scope), None)
-        if outside is not None:  # 上海的方案有几大行动？跟北京的有什么不同？ — the rest rests on what the library lacks
-            decisions, draft = [outside], Draft()
-        refusal = declined(asked)
-        if refusal is not None:
-            decisions = [Answerability(False, 0.0, "；".join([refusal, *(n.removeprefix("注意：") for n in notices)]))]
-            draft = Draft()
-            opener = "无法照办"
-        answered = [d for d in decisions if d.answerable]
-        mode = GeneratorMode.GROUNDED
+        message = self.reader.read(question, history)
+        declined = self.policy.guard(message, [p for r in message.parts
+                                               for p in self.retriever.missing_references(r.query)])
+        if declined is not None:
+            results = [PartResult(message.parts[0], declined, ())]
+        else:
+            results, before = [], None
+            for reading in message.parts:
+                result = self._retrieve_and_decide(reading, filters, before, timings)
+                if result.decision is not before:   # a part sharing its predecessor's refusal adds nothing
+                    results.append(result)
+                before = result.decision
         start = time.perf_counter()
-        if answered and self.generator is not None:
-            draft, mode, extra = self.generator.generate(resolved.text, all_hits[:5], draft, self.composer)
-            notices += extra
-        if not answered or not draft.parts:
-            draft = self._refusal(decisions[0], all_hits, opener)  # split_parts gives at least one part
+        draft, mode, notices = self._compose(message, results)
         timings["compose_ms"] += (time.perf_counter() - start) * 1000
-        support = max(d.support for d in answered or decisions)
-        return Answer(
-            question=asked, text=draft.text, abstained=not answered or not draft.cited,
-            citations=self._citations(draft),
-            sources=tuple(Source(h.clause, self._title(h.clause.doc), h.score) for h in all_hits[:SOURCES_SHOWN]),
-            mode=mode, verdict=draft.verdict, notices=notices,
-            effective_question=resolved.text if resolved.text != asked else None,
-            support=round(support, 3), timings=timings,
-        )
+        return self._answer(message, results, draft, mode, notices, timings)
 
-    def _answer_part(self, text: str, focus, filters: Filters | None, draft: Draft,
-                     timings: dict[str, float]) -> tuple[Answerability, list[Hit], tuple[str, ...]]:
-        """Retrieve, judge and (when answerable) compose one question part into ``draft``."""
+    def _retrieve_and_decide(self, reading: Reading, filters: Filters | None, before: Decision | None,
+                             timings: dict[str, float]) -> PartResult:
+        """Retrieve for one part and decide (scope, then evidence) whether it is answered."""
         start = time.perf_counter()
-        frame = read_frame(text)
-        intent = read_intent(text, self.retriever.resolver)
-        hits = self._with_outlines(frame, intent.docs, self.retriever.retrieve(text, k=SOURCES_SHOWN, filters=filters))
-        if focus is not None:
-            hits = [Hit(focus, 1.0, ("followup",))] + [h for h in hits if h.clause.id != focus.id]
-        notices = tuple(f"注意：{p}" for p in self.retriever.missing_references(text))
+        hits = self._with_outlines(reading, self.retriever.retrieve(reading.query, k=SOURCES_SHOWN, filters=filters))
+        if reading.focus is not None:
+            hits = [Hit(reading.focus, 1.0, ("followup",))] + [h for h in hits if h.clause.id != reading.focus.id]
         timings["retrieve_ms"] += (time.perf_counter() - start) * 1000
-        start = time.perf_counter()
-        mentions = self.retriever.resolver.find(text)
-        ignore = [text[m.start:m.end] for m in mentions] + [self.catalog.meta(d).title or "" for d in intent.docs]
+        refused = self.policy.scope(reading, self.scope, self.retriever.missing_references(reading.query), before)
+        if refused is not None:
+            return PartResult(reading, refused, tuple(hits))
+        ignore = [reading.text[m.start:m.end] for m in reading.query.mentions] + \
+            [self.catalog.meta(d).title or "" for d in reading.docs]
         pinned = [h for h in hits if {"lookup", "followup"} & set(h.found_by)]
-        evidence = self.selector.select(frame, pinned or hits[:5], ignore=ignore)
-        content = asks_content(text)
-        gaps = self.scope.gaps(text, list(intent.docs), asks_content=content)
-        presupposed = [] if content else self.scope.unmentioned_years(text, list(intent.docs))
-        looked_up = bool(pinned)
-        decision = self.judge.judge(frame, evidence, gaps, looked_up=looked_up,
-                                    compares=len(intent.docs) >= 2 and frame.has(QuestionKind.COMPARE),
-                                    presupposes=bool(presupposed))
-        if notices and not looked_up:
-            decision = Answerability(False, 0.0, notices[0].removeprefix("注意："))
-        if decision.answerable:
-            premise = "前提有误，" if presupposed else ""
-            notices += tuple(f"注意：{g.reason}" for g in presupposed)
-            self.composer.compose(frame, evidence, named_docs=intent.docs, looked_up=looked_up, draft=draft,
-                                  premise=premise)
-        timings["compose_ms"] += (time.perf_counter() - start) * 1000
-        return decision, hits, notices
+        evidence = self.selector.select(reading.frame, reading.query, pinned or hits[:5], ignore=ignore)
+        presupposed = [] if reading.asks_content else self.scope.unmentioned_years(reading)
+        decision = self.policy.evidence(reading, evidence, looked_up=bool(pinned), presupposed=presupposed)
+        return PartResult(reading, decision, tuple(hits), tuple(evidence), bool(pinned))
+
+    def _compose(self, message: Message, results: Sequence[PartResult]) -> tuple[Draft, GeneratorMode, tuple[str, ...]]:
+        """Each part's answer (or refusal) in order; numbered when the message asked several things."""
+        draft, numbered = Draft(), len(results) > 1
+        for n, result in enumerate(results, 1):
+            if numbered:
+                draft.parts.append(part_mark(n))
+            composed = len(draft.parts)
+            if result.decision.answerable:
+                premise = "前提有误，" if result.decision.premise_gaps else ""
+                self.composer.compose(result.reading.frame, list(result.evidence), named_docs=result.reading.docs,
+                                      looked_up=result.looked_up, draft=draft, premise=premise)
+            if len(draft.parts) == composed:
+                self._refusal(draft, result)
+        if any(r.reading.english for r in results):
+            draft.parts.insert(0, ENGLISH_NOTE)
+        notices = tuple(f"已按库中用词更正：{c.typed}→{c.meant}" for c in message.corrections) + \
+            tuple(f"注意：{g.reason}" for r in results for g in r.decision.premise_gaps)
+        answered = [r for r in results if r.decision.answerable]
+        if answered and self.generator is not None:
+            hits = [h for r in results for h in r.hits]
+            draft, mode, extra = self.generator.generate(message.effective or message.asked, hits[:5], draft, self.composer)
+            return draft, mode, notices + extra
+        return draft, GeneratorMode.GROUNDED, notices
+
+    def _answer(self, message: Message, results: Sequence[PartResult], draft: Draft, mode: GeneratorMode,
+                notices: tuple[str, ...], timings: dict[str, float]) -> Answer:
+        answered = [r.decision for r in results if r.decision.answerable]
+        hits: dict[str, Hit] = {}
+        for result in results:
+            for hit in result.hits:
+                hits.setdefault(hit.clause.id, hit)
+        sources = tuple(Source(h.clause, self._title(h.clause.doc), h.score) for h in list(hits.values())[:SOURCES_SHOWN])
+        support = max(d.support for d in answered or [r.decision for r in results])
+        return Answer(
+            question=message.asked, text=draft.text, abstained=not answered or not draft.cited,
+            citations=self._citations(draft), sources=sources, mode=mode, verdict=draft.verdict,
+            notices=notices, effective_question=message.effective, support=round(support, 3), timings=timings,
+        )
 
     def stream(self, question: str, *, filters: Filters | None = None,
                history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
@@ -187,23 +202,21 @@ class Assistant:
         yield StreamEvent(answer.text, answer)
 
     # -- helpers ---------------------------------------------------------------------------------
-    def _with_outlines(self, frame, docs: Sequence[str], hits: list[Hit]) -> list[Hit]:
-        """List questions about named documents (六大行动分别是什么) also get each outline."""
-        if not (frame.list_noun and docs):
+    def _with_outlines(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
+        """List questions about named documents (某方案的行动都包括什么) also get each outline."""
+        if not (reading.frame.list_noun and reading.docs):
             return hits
         have = {h.clause.id for h in hits}
-        outlines = [c for d in docs for c in self.catalog.clauses_of(d) if c.kind == "outline" and c.id not in have]
+        outlines = [c for d in reading.docs for c in self.catalog.clauses_of(d) if c.kind == "outline" and c.id not in have]
         return [Hit(c, 1.0, ("outline",)) for c in outlines] + hits
 
-    def _refusal(self, decision: Answerability, hits: Sequence[Hit], opener: str) -> Draft:
-        """所收录的文件没有明确规定这一点（reason） plus up to three related clauses (相关条款), cited."""
-        draft = Draft()
-        draft.parts.append(f"{opener}（{decision.reason}）。")
-        related = [h for h in hits if h.clause.kind not in ("header", "outline")][:RELATED_SHOWN]
+    def _refusal(self, draft: Draft, result: PartResult) -> None:
+        """The decision's refusal sentence plus up to three related clauses (相关条款), cited."""
+        draft.parts.append(result.decision.refusal)
+        related = [h for h in result.hits if h.clause.kind not in ("header", "outline")][:RELATED_SHOWN]
         if related:
             names = "、".join(f"{self.composer.source_name(h.clause)}[{draft.cite(h.clause, '')}]" for h in related)
-            draft.parts.append(f"相关条款：{names}。")
-        return draft
+            draft.parts.append(f"{RELATED}：{names}。")
 
     def _citations(self, draft: Draft) -> tuple[Citation, ...]:
         out = []

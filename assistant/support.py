@@ -21,7 +21,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from policyqa.assistant.sentences import strip_citations
-from policyqa.ingest.numbering import cn_to_int
+from policyqa.assistant.wording import COUNT_LEAD, FRAMING
+from policyqa.numerals import cn_to_int
 
 if TYPE_CHECKING:
     from policyqa.index.embedder import Embedder
@@ -94,9 +95,10 @@ class ClaimJudge(Protocol):
 
 
 def claim_core(sentence: str) -> str:
-    """What a sentence asserts: without ``[n]`` markers, quotation marks, a leading verdict word
-    (不可以。/ 能，), a lead-in (根据…规定，/ …指出：), document titles and article labels."""
-    text = _QUOTES.sub("", strip_citations(sentence)).strip()
+    """What a sentence asserts: without ``[n]`` markers, quotation marks, the assistant's framing
+    (a part mark （2）, a refusal with its reason), a leading verdict word (不可以。/ 能，), a
+    lead-in (根据…规定，/ …指出：), document titles and article labels."""
+    text = FRAMING.sub("", _QUOTES.sub("", strip_citations(sentence)).strip()).strip()
     for _ in range(3):  # 不能。根据《X》第二十七条规定，… peels in a few rounds
         stripped = _DOC_LEAD_IN.sub("", _LEAD_IN.sub("", _VERDICT.sub("", text))).strip()
         if stripped == text:
@@ -139,7 +141,7 @@ class SupportJudge:
         A sentence that is only framing (a verdict word, a lead-in) is supported; one that cites
         nothing is not. Raises nothing for odd input.
         """
-        core = claim_core(claim)
+        core = claim_core(_without_checked_count(claim))
         claim_c = _canonical(core)
         if not claim_c:
             return SupportVerdict(True, 1.0, "只有框架词（结论词、出处），无需证据")
@@ -225,6 +227,16 @@ def _numbers(text: str, *, bare_chinese: bool) -> set[tuple[float, str]]:
             continue
         found.add((value, _UNIT_OF.get(unit, "")))
     return found
+
+
+def _without_checked_count(claim: str) -> str:
+    """``claim`` without its count lead (共六大行动：…) when the count equals the number of items
+    the same sentence quotes — a count of the quotes themselves, checked here, not in a clause."""
+    m = COUNT_LEAD.match(claim)
+    if not m:
+        return claim
+    count = int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))
+    return claim[m.end():] if count == claim.count("”[") else claim   # each item: “…”[n]
 
 
 def _missing_number(core: str, view: _EvidenceView) -> str | None:

@@ -14,7 +14,7 @@ from policyqa.evals.systems import ExtractiveSystem, Retrieve
 from policyqa.index.embedder import Embedder
 from policyqa.index.retriever import HybridRetriever
 
-__all__ = ["BM25_NAME", "LLAMAINDEX_NAME", "bm25_baseline", "llamaindex_baseline"]
+__all__ = ["BM25_NAME", "LLAMAINDEX_NAME", "baseline_systems", "bm25_baseline", "llamaindex_baseline"]
 
 BM25_NAME = "BM25 only (top-5 clauses)"
 LLAMAINDEX_NAME = "llama-index defaults (SentenceSplitter 1024, top-5 chunks)"
@@ -50,3 +50,9 @@ def llamaindex_baseline(corpus_dir: Path, embedder: Embedder, *, k: int = 5) -> 
         # the benchmark's passages carry file name and text only: no title, label or score
         return [CitedText(0, next(iter(p.docs), ""), "", "", p.text) for p in system(question, top)]
     return ExtractiveSystem(LLAMAINDEX_NAME, run, k=k)
+
+
+def baseline_systems(retriever: HybridRetriever, corpus_dir: Path, *, k: int = 5) -> list[ExtractiveSystem]:
+    """Both baselines over the assistant's own index and embedder (the benchmark and the page's
+    evaluation tab run the same pair)."""
+    return [bm25_baseline(retriever, k=k), llamaindex_baseline(corpus_dir, retriever.embedder, k=k)]

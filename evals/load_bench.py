@@ -140,7 +140,7 @@ def run_load(url: str, pid: int | None, *, clients: int, seconds: float) -> None
 
 def start_server(log: Path) -> tuple[subprocess.Popen, str]:
     """``policyqa serve`` on a free loopback port; returns the process and its URL once it answers."""
-    from policyqa.ui.launch import ServeFailed, start_serve
+    from policyqa.launch import ServeFailed, start_serve
     try:
         return start_serve({**os.environ, "HF_HUB_OFFLINE": "1"}, log)
     except ServeFailed as err:
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         run_load(args.url, args.pid, clients=args.clients, seconds=args.seconds)
         return 0
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"load-bench-serve-{os.getpid()}.log"
-    from policyqa.ui.launch import stop_serve
+    from policyqa.launch import stop_serve
     process, url = start_server(log)
     try:
         run_load(url, process.pid, clients=args.clients, seconds=args.seconds)

@@ -116,14 +116,9 @@ def _systems(config: Config, options: EvalOptions) -> list[AnswerSystem]:
         retriever = assistant.retriever
         systems.append(AssistantSystem(assistant))
     if options.baselines:
-        from policyqa.evals.baselines import bm25_baseline, llamaindex_baseline
+        from policyqa.evals.baselines import baseline_systems
         from policyqa.index.service import load_retriever
-        retriever = retriever or load_retriever(config)
-        # the assistant may wrap its embedder in a query-vector cache: the baseline must not time
-        # questions the assistant already embedded
-        embedder = getattr(retriever.embedder, "inner", retriever.embedder)
-        systems += [bm25_baseline(retriever, k=options.k),
-                    llamaindex_baseline(config.corpus_dir, embedder, k=options.k)]
+        systems += baseline_systems(retriever or load_retriever(config), config.corpus_dir, k=options.k)
     return systems
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from policyqa.domain import Clause
 from policyqa.errors import ModelUnavailable
-from policyqa.index.atomic import atomic_dir
+from policyqa.atomic import atomic_dir
 from policyqa.index.embedder import STAMP_NAME, read_stamp
 from policyqa.index.passages import passage_text, passage_windows
 from policyqa.index.st_folder import write_json
@@ -147,6 +147,23 @@ def adapt_model(base: Path, pairs: Sequence[TrainingPair], dest: Path, *, stamp:
     warmup = max(1, len(batches) // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, 1 - step / len(batches)))
+    _train(model, optimiser, schedule, batches, settings, progress)
+    model.eval()
+    model.max_seq_length = max_length
+    try:
+        with atomic_dir(Path(dest)) as work:
+            model.save(str(work))
+            write_json(work / STAMP_NAME, stamp)
+    except OSError as err:
+        raise ModelUnavailable(f"无法写入模型缓存 {dest}：{err.strerror or err}；请设置 POLICYQA_CACHE 指向可写目录") from err
+    return Path(dest)
+
+
+def _train(model, optimiser, schedule, batches: list[list[TrainingPair]], settings: AdaptSettings,
+           progress: Progress | None) -> None:
+    """One pass over ``batches``: in-batch contrastive loss of each question against the passages."""
+    import torch
+
     model.train()
     for step, batch in enumerate(batches, 1):
         queries = model.preprocess(["query: " + p.question for p in batch])
@@ -160,15 +177,6 @@ def adapt_model(base: Path, pairs: Sequence[TrainingPair], dest: Path, *, stamp:
         schedule.step()
         if step % 10 == 0 or step == len(batches):
             _report(progress, f"领域适配：第 {step}/{len(batches)} 批，损失 {loss.item():.3f}")
-    model.eval()
-    model.max_seq_length = max_length
-    try:
-        with atomic_dir(Path(dest)) as work:
-            model.save(str(work))
-            write_json(work / STAMP_NAME, stamp)
-    except OSError as err:
-        raise ModelUnavailable(f"无法写入模型缓存 {dest}：{err.strerror or err}；请设置 POLICYQA_CACHE 指向可写目录") from err
-    return Path(dest)
 
 
 def _batches(pairs: Sequence[TrainingPair], settings: AdaptSettings) -> list[list[TrainingPair]]:

@@ -22,8 +22,8 @@ _KIND_WORDS = {
 }
 _NATIONAL_WORDS = ("国家", "全国", "教育部", "部里", "中央")
 _FILLER = re.compile(r"那个|这个|那份|这份|那部|这部|那一份|这一份|的")
-"""Words users put between a place or short name and the kind of document (国家那个方案, 北京的方案,
-扩优提质那个意见): dropped before names are matched."""
+"""Words users put between a place or short name and the kind of document (国家那个方案, 某市的方案,
+某某那个意见): dropped before names are matched."""
 _MENTION_END = re.compile(r"(方案|意见|计划|通知|法|稿|转载|报道|新闻稿)")
 _ISSUER_COUNT = "一二三四五六七八九"
 _GENERIC_NAMES = frozenset(w for words in _KIND_WORDS.values() for w in words)
@@ -155,14 +155,14 @@ class DocumentResolver:
         """Documents whose title contains the mention's core and whose kind fits its ending
         (扩优提质意见 → the opinion whose title holds 扩优提质)."""
         m = re.fullmatch(r"(.{2,}?)(实施方案|行动计划|实施意见|方案|意见|计划|通知|法)", mention)
-        if not m or mention in _GENERIC_NAMES:  # 报实施方案, 行动计划: a kind of document, not a name
+        if not m or mention in _GENERIC_NAMES:  # 实施方案, 行动计划 after a verb: a kind of document, not a name
             return set()
         core, word = m.groups()
         fits = [d for d in self.documents if d.title and word in _KIND_WORDS.get(d.kind, ())]
         strict = {d.doc for d in fits if core in _strip_title(d.title)}
         if strict:
             return strict
-        # a place, then a short name: 教育部课改方案, 市里课改方案 → the place's documents only
+        # a place, then a short name: 教育部某某方案, 市里某某方案 → the place's documents only
         placed = {d.doc for d in fits for p in places_of(d) if len(core) > len(p) + 1
                   and core.startswith(p) and _abbreviates(core[len(p):], _strip_title(d.title), placed=True)}
         return placed or {d.doc for d in fits if _abbreviates(core, _strip_title(d.title))}

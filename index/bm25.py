@@ -8,8 +8,11 @@ Score of document d for the distinct query terms t present in it::
 N is the number of documents, df(t) how many contain t, |d| the token count of d and avgdl the
 mean of |d|. The ``+ 1`` inside the log (Lucene's form) keeps idf positive even for a term found
 in most clauses, so every document sharing a term scores above zero. A term repeated in the query
-counts once. Written out here rather than taken from ``bm25s`` so the formula, the ``allowed``
-mask and the file format are ours and testable against a hand computation.
+counts once. Scoring is ``bm25s``'s (its ``lucene`` method computes exactly this, less the constant
+factor k1 + 1, which is put back so scores stay the ones written above); jieba's tokens go in, since
+bm25s's own tokenizer keeps a run of Chinese characters as one token. The term counts are kept
+here too: they are the file format (with a checksum), and they give each term's df and idf to the
+assistant's evidence weights.
 """
 from __future__ import annotations
 
@@ -20,11 +23,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import bm25s
 import numpy as np
 from scipy import sparse
 
 from policyqa.errors import IndexMismatch
-from policyqa.index.atomic import atomic_write_bytes, atomic_write_text
+from policyqa.atomic import atomic_write_bytes, atomic_write_text
 
 MATRIX_FILE = "bm25.npz"
 MANIFEST_FILE = "bm25.json"
@@ -44,7 +48,7 @@ class BM25Index:
         self._rows: dict[str, int] = {}
         self._vocab: dict[str, int] = {}
         self._tf = sparse.csr_matrix((0, 0), dtype=np.int32)
-        self._weights = sparse.csc_matrix((0, 0), dtype=np.float64)
+        self._scorer: bm25s.BM25 | None = None
         self._df = np.zeros(0)
 
     @property
@@ -77,6 +81,10 @@ class BM25Index:
         self._set(list(ids), vocab, tf)
         return self
 
+    def document_frequencies(self) -> dict[str, int]:
+        """Every indexed term with the number of rows it occurs in."""
+        return {term: int(self._df[col]) for term, col in self._vocab.items()}
+
     def idf(self, term: str) -> float:
         """The term's inverse document frequency as BM25 weighs it (a term in no document gets
         the highest value)."""
@@ -85,10 +93,10 @@ class BM25Index:
 
     def scores(self, query_tokens: Iterable[str]) -> np.ndarray:
         """The BM25 score of every row (0 where no query term occurs), in row order."""
-        cols = sorted({self._vocab[t] for t in query_tokens if t in self._vocab})
-        if not cols:
+        known = [t for t in dict.fromkeys(query_tokens) if t in self._vocab]
+        if not known or self._scorer is None:
             return np.zeros(len(self._ids))
-        return np.asarray(self._weights[:, cols].sum(axis=1)).ravel()
+        return self._scorer.get_scores(known).astype(np.float64) * (self.k1 + 1.0)
 
     def search(
         self, query_tokens: Iterable[str], k: int, allowed: np.ndarray | None = None
@@ -146,20 +154,18 @@ class BM25Index:
         return index
 
     def _set(self, ids: list[str], vocab: dict[str, int], tf: sparse.csr_matrix) -> None:
-        """Install ids, vocabulary and counts, and precompute every (doc, term) BM25 weight."""
+        """Install ids, vocabulary and counts, and index the counts with bm25s."""
         self._ids, self._vocab, self._tf = ids, vocab, tf
         self._rows = {clause_id: row for row, clause_id in enumerate(ids)}
-        n_docs = len(ids)
-        doc_len = np.asarray(tf.sum(axis=1), dtype=np.float64).ravel()
-        avgdl = doc_len.mean() if n_docs and doc_len.sum() > 0 else 1.0
-        df = np.bincount(tf.indices, minlength=len(vocab)).astype(np.float64)
-        self._df = df
-        idf = _idf(n_docs, df)
-        coo = tf.tocoo()
-        counts = coo.data.astype(np.float64)
-        norm = self.k1 * (1.0 - self.b + self.b * doc_len[coo.row] / avgdl)
-        weight = idf[coo.col] * counts * (self.k1 + 1.0) / (counts + norm)
-        self._weights = sparse.csc_matrix((weight, (coo.row, coo.col)), shape=tf.shape)
+        self._df = np.bincount(tf.indices, minlength=len(vocab)).astype(np.float64)
+        terms = sorted(vocab, key=vocab.__getitem__)
+        corpus = [[terms[col] for col, n in zip(tf.indices[tf.indptr[r]:tf.indptr[r + 1]],
+                                                 tf.data[tf.indptr[r]:tf.indptr[r + 1]]) for _ in range(n)]
+                  for r in range(len(ids))]
+        self._scorer = None
+        if ids and vocab:
+            self._scorer = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
+            self._scorer.index(corpus, show_progress=False)
 
 
 def _idf(n_docs: int, df):

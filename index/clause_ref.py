@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from policyqa.domain import Clause
 from policyqa.errors import ClauseNotFound
-from policyqa.ingest.numbering import CN_NUMERAL, cn_to_int
+from policyqa.numerals import CN_NUMERAL, cn_to_int
 
 _NUMBERED = re.compile(rf"第\s*(\d{{1,4}}|{CN_NUMERAL})\s*(条|项|点)")
 _LABEL = re.compile(rf"(?:{CN_NUMERAL}、)?(?:[（(]{CN_NUMERAL}[）)])?(?:\d{{1,3}}[.．])?")

@@ -17,7 +17,7 @@ import faiss
 import numpy as np
 
 from policyqa.errors import IndexMismatch
-from policyqa.index.atomic import atomic_write_bytes, atomic_write_text
+from policyqa.atomic import atomic_write_bytes, atomic_write_text
 
 INDEX_FILE = "vectors.faiss"
 VECTORS_FILE = "vectors.npy"

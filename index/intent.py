@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from policyqa.index.aliases import DocumentResolver
+from collections.abc import Sequence
+
+from policyqa.index.aliases import DocumentMention
 from policyqa.index.clause_ref import ClauseRef, find_refs
 
 _META = re.compile(r"(发文单位|发文机关|发文字号|文号|印发的|谁印发|谁发布|哪个部门|哪些部门|哪几个部门|由谁|落款|"
@@ -14,8 +16,6 @@ _META = re.compile(r"(发文单位|发文机关|发文字号|文号|印发的|�
 _WHEN = r"(哪天|哪一天|何时|什么时候|啥时候|几时|哪一?年|几月|几号|何日|从什么时候|从哪天)"
 _EFFECT = re.compile(_WHEN + r".{0,8}(施行|实施|生效|执行|起效)|(施行|生效|实施)(时间|日期)|(开始|正式)(施行|生效)")
 """Asks when a document takes effect: answered by its 本法自…起施行 clause."""
-_LAW_WORDS = re.compile(r"法律|法条|法规|法里|法上|法律上|依法")
-_POLICY_WORDS = re.compile(r"(国家|政策|部里|教育部|地方|省里|市里)?(文件|政策|方案|意见)")
 _ACROSS = re.compile(r"哪些(文件|法律|法|方案|政策)|哪几(份|部|个)|几份文件|几部法|都有哪些|分别在哪|在哪些")
 """Asks which documents say something: one clause per document comes first."""
 _STRUCTURE = re.compile(r"(几大|几项|多少项|多少条|几条|哪几|几个部分|几部分|结构|框架|提纲|目录|几章|分为|"
@@ -34,13 +34,18 @@ class QueryIntent:
     asks_structure: bool
     compares: bool
     asks_effect: bool = False
-    law_and_policy: bool = False   # 法律和国家文件里有什么说法: retrieve from laws and from policies
     across_documents: bool = False  # 哪些文件提到…: spread the results over documents
 
 
-def read_intent(question: str, resolver: DocumentResolver) -> QueryIntent:
-    """Analyse ``question`` with the library's document names."""
-    docs = tuple(m.doc for m in resolver.find(question))
+NO_INTENT = QueryIntent((), (), False, False, False)
+"""The intent of a question read without routes: nothing named, nothing asked of metadata."""
+
+
+def read_intent(question: str, mentions: Sequence[DocumentMention], inherited: Sequence[str] = ()) -> QueryIntent:
+    """Analyse ``question`` given the documents it names (``mentions``, resolved once by the
+    caller); a part that names none is about the ``inherited`` documents of the part before it
+    (某法哪年通过？它规定了什么？)."""
+    docs = tuple(m.doc for m in mentions) or tuple(inherited)
     effect = bool(_EFFECT.search(question))
     return QueryIntent(
         docs=docs,
@@ -49,6 +54,5 @@ def read_intent(question: str, resolver: DocumentResolver) -> QueryIntent:
         asks_structure=bool(_STRUCTURE.search(question)),
         compares=len(docs) >= 2,  # per-document retrieval needs two named documents
         asks_effect=effect,
-        law_and_policy=not docs and bool(_LAW_WORDS.search(question)) and bool(_POLICY_WORDS.search(question)),
         across_documents=len(docs) != 1 and bool(_ACROSS.search(question)),
     )

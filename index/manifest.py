@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from policyqa.errors import IndexMismatch, IndexMissing
-from policyqa.index.atomic import atomic_write_text
+from policyqa.atomic import atomic_write_text
 
 MANIFEST_FILE = "manifest.json"
 FORMAT = 1

@@ -20,7 +20,7 @@ import numpy as np
 from safetensors.numpy import save_file
 
 from policyqa.errors import ModelUnavailable
-from policyqa.index.atomic import atomic_dir
+from policyqa.atomic import atomic_dir
 from policyqa.index.e5_bin import E5Bin
 from policyqa.index.e5_tokenizer import build_tokenizer, special_tokens
 from policyqa.index.e5_weights import bert_config, bert_state_dict

@@ -4,31 +4,34 @@ Routes, in order of precedence:
 1. **lookup** — a clause named outright (义务教育法第二十七条, 北京方案第5条, 二、（三）);
 2. **header / outline** — metadata questions (文号, 发文单位, 落款日期) get the document header and
    the paragraph that issues it (现将《…》印发给你们; for a document that does not name its issuer,
-   a repost's 北京市教育委员会印发《…》), questions on when it takes effect (哪天开始施行) also the
-   clause that says so (本法自…起施行), structure questions (几大行动, 分几章) the outline;
+   that of a repost of it), questions on when it takes effect (何时施行)
+   also the clause that says so (本法自…起施行), structure questions (几大行动, 分几章) the outline;
 3. **fused** — dense (FAISS, a clause ranked by its best sentence), BM25 (the question plus the
    legal terms of its colloquial words, :mod:`policyqa.index.synonyms`) and section (clauses under
    a heading the question names) rankings merged by weighted reciprocal rank; comparison questions
    retrieve per named document and interleave the results.
-Filters apply before ranking; a reposted clause gives way to its official twin.
+Filters apply before ranking; a reposted clause gives way to its official twin. A question is read
+once (:meth:`HybridRetriever.read` → :class:`~policyqa.index.query.Query`) and every ranking uses
+that reading.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from policyqa.domain import Clause, DocKind, Filters, Hit
+from policyqa.domain import Clause, Filters, Hit
 from policyqa.errors import ClauseNotFound
 from policyqa.index.aliases import DocumentResolver
 from policyqa.index.bm25 import BM25Index
 from policyqa.index.catalog import Catalog
 from policyqa.index.clause_ref import resolve_ref
 from policyqa.index.embedder import Embedder
-from policyqa.index.intent import QueryIntent, read_intent
+from policyqa.index.intent import NO_INTENT, read_intent
 from policyqa.index.passages import clause_id_of
+from policyqa.index.query import Query
 from policyqa.index.synonyms import SynonymTable
 from policyqa.index.tokenize import ChineseTokenizer
 from policyqa.index.vector_store import FaissStore
@@ -49,7 +52,7 @@ def _one_per_document_first(hits: list[Hit], k: int) -> list[Hit]:
 
 
 def _heading_name(heading: str) -> str:
-    """A heading without its number and spaces: 第一章 总 则 → 总则, （三）学生素养提升行动 → 学生素养提升行动."""
+    """A heading without its number and spaces: 第一章 总 则 → 总则, （三）某某提升行动 → 某某提升行动."""
     return "".join(_HEADING_NUMBER.sub("", heading.strip()).split())
 
 
@@ -65,7 +68,7 @@ class FusionSettings:
     (recall@5 tune/held-out): rrf_k 10, dense 1.5 → 0.94/0.92; dense 2 → 0.94/0.90; dense 1.25
     → 0.93/0.91; dense 1 → 0.92/0.92; rrf_k 5 → 0.94/0.91; rrf_k 15 → 0.92/0.92; pool 30 or 100
     → no change. The settings stay. ``section_weight`` adds a third ranking, the clauses under a
-    heading the question names (组织实施部分): 1.0 and 1.5 → 0.945/0.917, 0.5 or 0 → 0.939/0.917.
+    heading the question names (某某部分): 1.0 and 1.5 → 0.945/0.917, 0.5 or 0 → 0.939/0.917.
     """
 
     rrf_k: int = 10
@@ -98,23 +101,34 @@ class HybridRetriever:
         self.resolver = DocumentResolver(catalog.documents)
         self._row_docs = np.array([catalog.clause(clause_id_of(r)).doc for r in store.ids], dtype=object)
 
-    def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
-        """The ``k`` best clauses for ``query`` under ``filters``, best first."""
+    def read(self, text: str, *, inherited_docs: Sequence[str] = (), embed: bool = True) -> Query:
+        """Read ``text`` once for retrieval: resolve the documents it names, tokenise it, expand
+        its colloquial words and (unless ``embed`` is false: nothing will be retrieved) embed it.
+        A part that names no document is about ``inherited_docs`` (those of the part of the
+        message before it)."""
+        mentions = tuple(self.resolver.find(text)) if self.routes else ()
+        intent = read_intent(text, mentions, inherited_docs) if self.routes else NO_INTENT
+        tokens = tuple(self.tokenizer.tokens(text))
+        expansions = tuple(self.synonyms.expand(text, tokens))
+        terms = tokens + (tuple(self.tokenizer.tokens(" ".join(expansions))) if expansions else ())
+        vector = self.embedder.embed_queries([text])[0] if self.dense and embed else None
+        return Query(text, mentions, intent, tokens, expansions, terms, vector)
+
+    def retrieve(self, query: Query | str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        """The ``k`` best clauses for ``query`` (read once here when given as text) under
+        ``filters``, best first."""
+        query = self.read(query) if isinstance(query, str) else query
         k = k or self.k
         filters = filters or Filters()
         allowed_docs = {d.doc for d in self.catalog.documents if filters.admits(d)}
-        intent = read_intent(query, self.resolver) if self.routes else QueryIntent((), (), False, False, False)
+        intent = query.intent
         named = [d for d in intent.docs if d in allowed_docs]
         hits: dict[str, Hit] = {}
         for hit in self._routed(intent, named):
             hits.setdefault(hit.clause.id, hit)
         scope = set(named) if named else allowed_docs
-        groups = [{d} for d in named] if intent.compares and len(named) >= 2 else []
-        if intent.law_and_policy:
-            laws = {d.doc for d in self.catalog.documents if d.kind is DocKind.LAW} & scope
-            groups = [g for g in (laws, scope - laws) if g]
-        if len(groups) >= 2:
-            per_group = [self._fused(query, g, k) for g in groups]
+        if intent.compares and len(named) >= 2:
+            per_group = [self._fused(query, {d}, k) for d in named]
             fused = [h for group in zip(*per_group) for h in group] + [h for g in per_group for h in g]
         elif intent.across_documents:
             fused = _one_per_document_first(self._fused(query, scope, 3 * k + len(hits)), k)
@@ -124,10 +138,10 @@ class HybridRetriever:
             hits.setdefault(hit.clause.id, hit)
         return list(hits.values())[:k]
 
-    def missing_references(self, query: str) -> list[str]:
+    def missing_references(self, query: Query | str) -> list[str]:
         """One message per clause reference in ``query`` that names no existing clause of the
         documents it names (北京方案没有第30条；它有第1–21项)."""
-        intent = read_intent(query, self.resolver)
+        intent = (self.read(query) if isinstance(query, str) else query).intent
         problems = []
         for ref in intent.refs:
             errors = []
@@ -165,7 +179,9 @@ class HybridRetriever:
 
     def _issuing_paragraphs(self, doc: str) -> Iterable[Clause]:
         """The first preamble paragraph saying who issued ``doc`` (现将《…》印发给你们); when its
-        metadata lacks the issuer or date, also that of each repost (…委员会印发《…》)."""
+        metadata lacks the issuer or date, also that of each repost of it. A plan is often
+        published as an attachment without its covering notice, and the news repost that ingest
+        links to it (``repost_of``) is then the library's only record of who issued it."""
         meta = self.catalog.meta(doc)
         sources = [doc]
         if not meta.issuers or not meta.date:
@@ -174,14 +190,7 @@ class HybridRetriever:
             yield from [c for c in self.catalog.clauses_of(source)
                         if c.kind == "preamble" and _ISSUING.search(c.text)][:1]
 
-    def query_terms(self, query: str) -> list[str]:
-        """BM25 terms of ``query``: its own tokens, then those of the legal terms its colloquial
-        words stand for (打 → 体罚)."""
-        tokens = self.tokenizer.tokens(query)
-        extra = self.synonyms.expand(query, tokens)
-        return tokens + (self.tokenizer.tokens(" ".join(extra)) if extra else [])
-
-    def _fused(self, query: str, docs: set[str], k: int) -> list[Hit]:
+    def _fused(self, query: Query, docs: set[str], k: int) -> list[Hit]:
         """Weighted reciprocal-rank fusion of the dense, BM25 and section rankings within ``docs``."""
         ids = [c.id for c in self.catalog.clauses if c.doc in docs]
         f = self.fusion
@@ -191,10 +200,9 @@ class HybridRetriever:
         if self.dense:
             rankings.append(("dense", f.dense_weight, self._dense(query, docs)))
         if self.lexical:
-            tokens = self.query_terms(query)
-            rankings.append(("bm25", f.bm25_weight, self.bm25.search(tokens, f.pool, self.bm25.mask(ids))))
+            rankings.append(("bm25", f.bm25_weight, self.bm25.search(list(query.terms), f.pool, self.bm25.mask(ids))))
         if f.section_weight > 0:
-            rankings.append(("section", f.section_weight, self._section(query, docs)))
+            rankings.append(("section", f.section_weight, self._section(query.text, docs)))
         for name, weight, ranking in rankings:
             counted: set[str] = set()  # a clause and its repost count once per ranking, at the better rank
             for rank, (cid, _score) in enumerate(ranking):
@@ -207,11 +215,10 @@ class HybridRetriever:
         order = sorted(scores, key=lambda cid: -scores[cid])[:k]
         return [self._hit(self.catalog.clause(cid), scores[cid], *dict.fromkeys(routes[cid])) for cid in order]
 
-    def _dense(self, query: str, docs: set[str]) -> list[tuple[str, float]]:
+    def _dense(self, query: Query, docs: set[str]) -> list[tuple[str, float]]:
         """Clauses by their best-matching vector (the clause's own or one of its sentence windows):
         a question usually matches one sentence of a clause, not its average."""
-        q = self.embedder.embed_queries([query])[0]
-        rows = self.store.search(q, 3 * self.fusion.pool, self._row_mask(docs))
+        rows = self.store.search(query.vector, 3 * self.fusion.pool, self._row_mask(docs))
         best: dict[str, float] = {}
         for row, score in rows:
             best.setdefault(clause_id_of(row), score)
@@ -219,7 +226,7 @@ class HybridRetriever:
 
     def _section(self, query: str, docs: set[str]) -> list[tuple[str, float]]:
         """The clauses, in reading order, under a heading of ``docs`` that ``query`` names
-        (组织实施部分, “学生素养提升行动”包括哪几项, 网络保护): the heading's own words, without
+        (某某部分, “某某行动”包括什么, 网络保护): the heading's own words, without
         its number, of at least four characters."""
         named = {h for h in self._headings(docs) if h in query}
         return [(c.id, 1.0) for c in self.catalog.clauses

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from policyqa.config import BUNDLED_CORPUS, Config
 from policyqa.errors import IndexMismatch, ModelUnavailable
-from policyqa.index.atomic import atomic_dir
+from policyqa.atomic import atomic_dir
 from policyqa.index.bm25 import BM25Index
 from policyqa.index.builder import BuildStats, IndexBuilder
 from policyqa.index.catalog import Catalog

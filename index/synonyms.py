@@ -1,6 +1,6 @@
 """Query expansion from colloquial wording to the vocabulary of laws and policy documents.
 
-A parent asks 老师能不能动手打学生; the law says 不得对学生实施体罚. BM25 cannot match the two and
+A parent asks whether a teacher may 打 a pupil; the law says 不得对学生实施体罚. BM25 cannot match the two and
 the small embedder matches them only weakly, so a question's colloquial words add their legal
 terms to the BM25 query (never to the text that is embedded, and never replacing a word). The
 table, ``data/synonyms.txt``, is general vocabulary, one concept per line::

@@ -44,6 +44,7 @@ class ChineseTokenizer:
         self.char_bigrams = char_bigrams
         self.hmm = hmm
         self._jieba: jieba.Tokenizer | None = None
+        self._tagger = None
         self._stopwords: frozenset[str] = frozenset()
 
     def load(self) -> ChineseTokenizer:
@@ -88,6 +89,32 @@ class ChineseTokenizer:
         if self.char_bigrams:
             result.extend(self._bigrams(normal))
         return result
+
+    def is_word(self, text: str) -> bool:
+        """Is ``text`` a word of the dictionary (jieba's, with the domain words)?"""
+        if self._jieba is None:
+            raise RuntimeError("ChineseTokenizer.load() must be called before is_word()")
+        return bool(self._jieba.FREQ.get(text))
+
+    def word_tags(self) -> dict[str, str]:
+        """The dictionary's words with their part-of-speech tags (jieba's ``dict.txt``)."""
+        self._load_tagger()
+        return self._tagger.word_tag_tab  # type: ignore[union-attr]
+
+    def _load_tagger(self) -> None:
+        if self._jieba is None:
+            raise RuntimeError("ChineseTokenizer.load() must be called before tagging")
+        if self._tagger is None:
+            import jieba.posseg
+            with _quiet_logger("jieba"):
+                self._tagger = jieba.posseg.POSTokenizer(self._jieba)
+
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """``text`` cut into words with jieba's part-of-speech tags (ns a place, n a noun, v a
+        verb, p a preposition …), from the same dictionary; the tagger is built on first use.
+        Used to find the names a question gives (places, laws), not for BM25."""
+        self._load_tagger()
+        return [(pair.word, pair.flag) for pair in self._tagger.cut(text, HMM=self.hmm)]
 
     def _search_cut(self, normal: str) -> Iterator[str]:
         """Each jieba word, preceded by its dictionary sub-words (shorter first, left to right)."""

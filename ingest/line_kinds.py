@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from policyqa.ingest.numbering import CN_NUMERAL, cn_to_int, parse_numbering
+from policyqa.ingest.numbering import parse_numbering
+from policyqa.numerals import CN_NUMERAL, cn_to_int
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d+\s*号")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")

@@ -8,43 +8,7 @@ import re
 from dataclasses import dataclass
 from enum import IntEnum
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-CN_NUMERAL = "[零〇一二两三四五六七八九十百千]+"
-
-
-def cn_to_int(text: str) -> int:
-    """Convert a Chinese numeral (一百三十二, 二十七, 十) to an int; raises ValueError if not one."""
-    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
-        raise ValueError(f"not a Chinese numeral: {text!r}")
-    total, digit = 0, None
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        else:
-            total += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
-    return total + (digit or 0)
-
-
-def int_to_cn(number: int) -> str:
-    """Convert 1..9999 to a Chinese numeral as laws write it (二十七, 一百零五, 十)."""
-    if not 0 < number < 10000:
-        raise ValueError(f"out of range: {number}")
-    digits = "零一二三四五六七八九"
-    parts, zero_pending = [], False
-    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        d = number // unit_value % 10
-        if d == 0:
-            zero_pending = bool(parts)
-            continue
-        if zero_pending:
-            parts.append("零")
-            zero_pending = False
-        parts.append(("" if (d == 1 and unit == "十" and not parts) else digits[d]) + unit)
-    return "".join(parts)
-
+from policyqa.numerals import CN_NUMERAL, cn_to_int
 
 class Level(IntEnum):
     """Depth of a heading; laws and policy documents have their own ladders."""

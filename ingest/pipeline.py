@@ -20,7 +20,7 @@ from policyqa.ingest.layout import LayoutReader
 from policyqa.ingest.metadata import MetadataExtractor
 from policyqa.ingest.readers import SUPPORTED_SUFFIXES, read_source
 from policyqa.ingest.records import meta_to_record
-from policyqa.index.atomic import atomic_write_text
+from policyqa.atomic import atomic_write_text
 
 SOURCES = "sources"
 CLAUSES_FILE = "clauses.jsonl"

@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
+    _library_commands(add)
+    _question_commands(add)
+    return parser
+
+
+def _library_commands(add) -> None:
+    """ingest, library, remove, models: building and inspecting the library."""
     p = add("ingest", cmd_ingest, "Ingest documents (.txt .md .docx .pdf .html) and build the index. "
             "Without PATH: the bundled corpus. Exit code 3 when some files were skipped.")
     p.add_argument("paths", nargs="*", help="files or folders to add to the library")
@@ -137,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("models", cmd_models, "Show the embedding model: what is installed and where.")
 
+
+def _question_commands(add) -> None:
+    """ask, serve, search, eval: asking the library and measuring the answers."""
     p = add("ask", cmd_ask, "Answer a question from the documents, citing the clauses it rests on "
             "(or say that the documents do not say). Batch: --batch IN.jsonl --out OUT.jsonl.")
     p.add_argument("question", nargs="?", help="the question (omit with --batch)")
@@ -164,7 +174,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="a 30-question subset covering every type")
     p.add_argument("--answers", help="score this `policyqa ask --batch` output instead of asking the assistant")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

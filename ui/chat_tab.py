@@ -20,11 +20,11 @@ from policyqa.ui.html import LEVEL_NAMES, esc, notice
 from policyqa.ui.state import PageState
 
 EXAMPLES = [
-    "义务教育法第二十七条规定了什么？",
-    "北京方案提出了哪六大行动？",
+    "教师法第三条规定了什么？",
+    "北京方案的主要任务有哪些？",
     "国家方案对科学教育提出了哪些要求？",
     "学校可以给学生排名吗？",
-    "教师享有哪些权利？",
+    "教师有什么权利？",
 ]
 LEVEL_CHOICES = [(name, level.value) for level, name in LEVEL_NAMES.items()]
 
@@ -79,7 +79,7 @@ def chat_tab(state: PageState) -> list[gr.Dropdown]:
     chat = gr.Chatbot(label="对话", elem_id="pqa-chat", height=520, latex_delimiters=[], buttons=[],
                       placeholder="请提出关于基础教育政策或教育法律的问题，回答会逐句标注出处。")
     with gr.Row(equal_height=True):
-        question = gr.Textbox(placeholder="例如：学校可以开除义务教育阶段的学生吗？", show_label=False,
+        question = gr.Textbox(placeholder="例如：学校可以开除初中生吗？", show_label=False,
                               scale=5, min_width=200, elem_id="pqa-question", max_lines=4)
         send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="pqa-send")
     gr.Examples(EXAMPLES, inputs=question, label="示例问题")

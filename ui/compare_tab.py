@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gradio as gr
 
-from policyqa.assistant.compare import DocumentComparer
 from policyqa.errors import PolicyQAError
 from policyqa.ui.compare_view import comparison_html
 from policyqa.ui.html import notice
@@ -18,7 +17,7 @@ def compare(state: PageState, doc_a: str | None, doc_b: str | None, topic: str |
     if not doc_a or not doc_b:
         return notice("请选择两份文件。", "error")
     try:
-        return comparison_html(DocumentComparer(state.assistant.retriever).compare(doc_a, doc_b, topic or None))
+        return comparison_html(state.assistant.compare(doc_a, doc_b, topic or None))
     except PolicyQAError as err:
         return notice(str(err), "error")
 

@@ -9,11 +9,11 @@ from policyqa.ui.html import notice
 from policyqa.ui.state import PageState
 
 EXAMPLES = [
-    "学校可以开除义务教育阶段的学生吗？",
+    "学校可以开除初中生吗？",
     "学校可以组织学生参加商业性活动吗？",
     "学校是否应当开齐开足劳动课？",
     "是否鼓励学校建设特色课程？",
-    "学校可以向学生推销教辅资料吗？",
+    "学校可以收取择校费吗？",
 ]
 
 
@@ -29,7 +29,7 @@ def compliance_tab(state: PageState) -> None:
     """Build the tab inside the current Blocks."""
     gr.Markdown("输入一项做法，查看文件是 **禁止 / 要求 / 鼓励 / 允许**，还是 **文件未规定**，以及依据条款、时限和责任主体。")
     with gr.Row(equal_height=True):
-        question = gr.Textbox(placeholder="例如：学校可以开除义务教育阶段的学生吗？", show_label=False, scale=5,
+        question = gr.Textbox(placeholder="例如：学校可以开除初中生吗？", show_label=False, scale=5,
                               min_width=200, elem_id="pqa-compliance-question")
         go = gr.Button("判断", variant="primary", scale=1, min_width=80, elem_id="pqa-compliance-go")
     gr.Examples(EXAMPLES, inputs=question, label="示例")

@@ -34,10 +34,8 @@ def run_benchmark(state: PageState, quick: bool, baselines: bool) -> tuple[str, 
     options = EvalOptions(quick=quick)
     systems = [AssistantSystem(state.assistant)]
     if baselines:
-        from policyqa.evals.baselines import bm25_baseline, llamaindex_baseline
-        retriever = state.assistant.retriever
-        systems += [bm25_baseline(retriever, k=options.k),
-                    llamaindex_baseline(state.config.corpus_dir, retriever.embedder, k=options.k)]
+        from policyqa.evals.baselines import baseline_systems
+        systems += baseline_systems(state.assistant.retriever, state.config.corpus_dir, k=options.k)
     report = run_eval(state.config, options, systems=systems, progress=True)
     out = reports_root(state) / datetime.now().strftime("%Y%m%d-%H%M%S")
     paths = write_reports(report, out)

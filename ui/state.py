@@ -35,7 +35,7 @@ class PageState:
     @property
     def catalog(self) -> Catalog:
         """The catalog of the index the assistant has loaded."""
-        return self.assistant.retriever.catalog
+        return self.assistant.catalog
 
     def documents(self) -> list[dict]:
         """The ``documents.jsonl`` records (with clause counts) of the index on disk."""
@@ -48,7 +48,7 @@ class PageState:
     def add_files(self, paths: Sequence[Path]) -> IngestResult:
         """Ingest ``paths`` with the loaded embedder, then reload the assistant."""
         with self._write_lock:
-            result = ingest_and_index(self.config, list(paths), embedder=self.assistant.retriever.embedder,
+            result = ingest_and_index(self.config, list(paths), embedder=self.assistant.embedder,
                                       progress=True)
             self.assistant.reload()
         return result
@@ -56,7 +56,7 @@ class PageState:
     def remove(self, name: str) -> IngestResult:
         """Remove one document and re-index, then reload; raises PolicyQAError for an unknown name."""
         with self._write_lock:
-            result = remove_and_reindex(self.config, name, embedder=self.assistant.retriever.embedder,
+            result = remove_and_reindex(self.config, name, embedder=self.assistant.embedder,
                                         progress=True)
             self.assistant.reload()
         return result

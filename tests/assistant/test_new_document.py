@@ -64,7 +64,7 @@ def test_lookup_by_article_number_and_missing_article(own_assistant):
     answer = own_assistant.ask("课后服务管理办法第五条规定了什么？")
     assert "不得组织集体补课" in answer.text
     missing = own_assistant.ask("课后服务管理办法第九条是什么？")
-    assert missing.abstained and any("第九条" in n or "第1–6条" in n or "1–6" in n for n in missing.notices)
+    assert missing.abstained and "第九条" in missing.text and "1–6" in missing.text
 
 
 def test_question_outside_the_library_is_refused(own_assistant):

@@ -7,14 +7,15 @@ from policyqa.assistant.composer import verdict_of
 from policyqa.assistant.answer import Verdict
 from policyqa.assistant.frame import QuestionKind, read_frame
 from policyqa.assistant.numbers import (
-    FREQUENCY, asked_units, chinese_to_number, doc_numbers, find_frequencies, find_numbers, same_figures,
+    FREQUENCY, asked_units, doc_numbers, find_frequencies, find_numbers, same_figures,
 )
 from policyqa.assistant.evidence import clause_sentences, sentence_fits
+from policyqa.numerals import cn_to_int
 
 
 @pytest.mark.parametrize("text,value", [("二十二", 22), ("一百零五", 105), ("十", 10), ("三万", 30000), ("二〇二三", 2023)])
 def test_chinese_numerals(text, value):
-    assert chinese_to_number(text) == value
+    assert cn_to_int(text) == value
 
 
 def test_figures_compare_across_scripts():

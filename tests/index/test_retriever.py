@@ -10,7 +10,6 @@ from policyqa.errors import IndexMismatch, IndexMissing
 from policyqa.ingest.duplicates import normalise_for_matching
 from policyqa.index.embedder import HashEmbedder
 from policyqa.index.llama_adapter import ClauseRetriever
-from policyqa.index.intent import read_intent
 from policyqa.index.retriever import FusionSettings, HybridRetriever
 from policyqa.index.synonyms import SynonymTable
 from policyqa.index.service import ingest_and_index, load_retriever
@@ -161,9 +160,9 @@ def test_an_issuer_the_document_omits_comes_from_its_repost(retriever):
 
 
 def test_colloquial_words_add_legal_terms_to_the_bm25_query(retriever):
-    terms = retriever.query_terms("老师能不能动手打学生")
+    terms = retriever.read("老师能不能动手打学生").terms
     assert {"体罚", "教师"} <= set(terms)
-    assert "体罚" not in retriever.query_terms("父母外出打工，孩子谁来管")
+    assert "体罚" not in retriever.read("父母外出打工，孩子谁来管").terms
 
 
 def test_synonyms_let_bm25_reach_the_statutory_wording(retriever):
@@ -194,7 +193,7 @@ def test_a_named_heading_brings_its_clauses(retriever):
     ("北京方案对劳动教育有什么要求", False),
 ])
 def test_structure_questions_are_recognised(retriever, question, structure):
-    assert read_intent(question, retriever.resolver).asks_structure is structure
+    assert retriever.read(question).intent.asks_structure is structure
 
 
 def test_when_a_law_takes_effect_brings_its_commencement_article(retriever):
@@ -202,19 +201,11 @@ def test_when_a_law_takes_effect_brings_its_commencement_article(retriever):
     assert first.clause.doc == "preschool-education-law.txt"
     assert "起施行" in first.clause.text
     # a question about a rule's content is not a commencement question
-    assert not read_intent("学前教育法对实施学前教育有什么要求", retriever.resolver).asks_effect
-
-
-def test_law_and_policy_question_draws_on_both_kinds(retriever):
-    question = "孩子想在家附近上幼儿园，法律和国家文件里有什么说法？"
-    assert read_intent(question, retriever.resolver).law_and_policy
-    kinds = {retriever.catalog.meta(h.clause.doc).kind for h in retriever.retrieve(question)}
-    assert DocKind.LAW in kinds and kinds - {DocKind.LAW}
-    assert not read_intent("义务教育法和国家方案怎么说", retriever.resolver).law_and_policy  # named: compare instead
+    assert not retriever.read("学前教育法对实施学前教育有什么要求").intent.asks_effect
 
 
 def test_which_documents_question_spreads_over_documents(retriever):
     question = "哪些文件提到了课后服务？"
-    assert read_intent(question, retriever.resolver).across_documents
+    assert retriever.read(question).intent.across_documents
     docs = [h.clause.doc for h in retriever.retrieve(question)]
     assert len(set(docs[:3])) == 3

@@ -17,7 +17,7 @@ import pytest
 from policyqa.cli import main
 from policyqa.config import Config
 from policyqa.errors import IndexMismatch, IndexMissing, PolicyQAError
-from policyqa.index.atomic import atomic_dir, remove_stale
+from policyqa.atomic import atomic_dir, remove_stale
 from policyqa.index.embedder import HashEmbedder
 from policyqa.index.manifest import Manifest
 from policyqa.index.service import ingest_and_index, load_retriever

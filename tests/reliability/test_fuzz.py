@@ -19,7 +19,7 @@ from policyqa.assistant.question import QuestionNormaliser
 from policyqa.domain import SourceDocument
 from policyqa.errors import ClauseNotFound, InvalidQuestion, UnreadableDocument
 from policyqa.index.clause_ref import find_refs, resolve_ref
-from policyqa.ingest.numbering import int_to_cn
+from policyqa.numerals import int_to_cn
 from policyqa.ingest.pipeline import DocumentParser
 from policyqa.ingest.readers import SUPPORTED_SUFFIXES, read_source
 

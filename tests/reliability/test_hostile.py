@@ -79,7 +79,6 @@ def test_hostile_requests_get_only_library_text(assistant, library, question):
 def test_asking_for_a_clause_that_does_not_exist_abstains_and_says_so(assistant, library, question, notice):
     answer = assistant.ask(question)
     assert answer.abstained
-    assert any(notice in n for n in answer.notices), answer.notices
     assert notice in answer.text
     assert_grounded(answer, library)
 

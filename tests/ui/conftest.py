@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from policyqa.ui.launch import start_serve, stop_serve
+from policyqa.launch import start_serve, stop_serve
 
 
 @dataclass(frozen=True)

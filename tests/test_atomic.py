@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from policyqa.index.atomic import atomic_dir, atomic_write_bytes, atomic_write_text
+from policyqa.atomic import atomic_dir, atomic_write_bytes, atomic_write_text
 
 
 def _leftovers(folder: Path) -> list[str]:
