@@ -21,9 +21,10 @@ from policyqa.index.retriever import HybridRetriever
 from policyqa.index.spelling import Correction, LibrarySpeller, library_text
 
 MAX_PARTS = 6
-_NUMBERED = re.compile(r"(?:^|(?<=[\s？?。；;！!]))\s*(?:[（(]\d{1,2}[）)]|(?<![\d第])\d{1,2}[.、．)）](?!\d))\s*")
-"""A number that starts a question of a numbered list (1. / 2、 / （3）), not a figure (1.5小时) or
-a clause (第1条)."""
+_NUMBERED = re.compile(r"(?:^|(?<=[\s？?。；;！!：:，,]))\s*(?:[（(](\d{1,2})[）)]|(?<![\d第])(\d{1,2})[.、．)）](?!\d))\s*")
+"""A number that may start a question of a numbered list (1. / 2、 / （3）), not a figure (1.5小时) or
+a clause (第1条); it splits the message only when the numbers run 1, 2, 3 … (an item label such
+as “5.” in a question about a clause is left alone)."""
 _PART_END = re.compile(r"(?<=[？?])")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -68,7 +69,12 @@ class Message:
 def split_parts(text: str) -> list[str]:
     """The questions of a message: split before a list number and after a question mark;
     pieces shorter than five characters stay with their neighbour."""
-    pieces = [p for chunk in _NUMBERED.split(text) for p in _PART_END.split(chunk)]
+    marks = list(_NUMBERED.finditer(text))
+    numbered = len(marks) >= 2 and [int(m.group(1) or m.group(2)) for m in marks] == list(range(1, len(marks) + 1))
+    chunks = [text[a.end():b.start() if b else len(text)] for a, b in zip(marks, marks[1:] + [None])] if numbered else [text]
+    if numbered and text[:marks[0].start()].strip():   # 我想问：1、… — the lead-in belongs to each question
+        chunks = [text[:marks[0].start()] + chunk for chunk in chunks]
+    pieces = [p for chunk in chunks for p in _PART_END.split(chunk)]
     parts: list[str] = []
     for piece in (p.strip() for p in pieces):
         if len(piece) >= 5 or not parts:

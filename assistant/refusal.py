@@ -44,6 +44,7 @@ class Decision:
     out_of_scope: bool = False       # the question names a place, document, law or year the library lacks
     opener: str = NOT_STATED
     premise_gaps: tuple[ScopeGap, ...] = ()
+    notes: tuple[str, ...] = ()      # shown beside an answer (a clause number that does not exist)
 
     @property
     def refusal(self) -> str:
@@ -84,16 +85,18 @@ class RefusalPolicy:
 
     # -- 2. scope --------------------------------------------------------------------------------
     @staticmethod
-    def scope(reading: Reading, checker: ScopeChecker, missing_refs: Sequence[str],
+    def scope(reading: Reading, checker: ScopeChecker, missing_refs: Sequence[str], *, looked_up: bool,
               before: Decision | None = None) -> Decision | None:
-        """A refusal when ``reading`` asks about what the library lacks, or None. A part that names
-        nothing of its own (no document, place or law), or compares with fewer than two documents
-        of its own, rests on the part ``before`` it and shares that part's scope refusal (the very
-        same decision, so the service reports it once)."""
+        """A refusal when ``reading`` asks about what the library lacks, or None. A clause number
+        the named documents lack (``missing_refs``) refuses only when no clause it names was found
+        (``looked_up``); otherwise the answer quotes the one that exists and notes the other. A
+        part that names nothing of its own (no document, place or law), or compares with fewer
+        than two documents of its own, rests on the part ``before`` it and shares that part's scope
+        refusal (the very same decision, so the service reports it once)."""
         gaps = checker.gaps(reading)
         if gaps:
             return Decision(False, 0.0, "；".join(g.reason for g in gaps), out_of_scope=True)
-        if missing_refs and reading.focus is None:
+        if missing_refs and not looked_up and reading.focus is None:
             return Decision(False, 0.0, missing_refs[0], out_of_scope=True)
         names_nothing = not (reading.query.mentions or reading.places or reading.laws)
         one_sided = reading.frame.has(QuestionKind.COMPARE) and len(reading.docs) < 2
@@ -103,14 +106,15 @@ class RefusalPolicy:
 
     # -- 3. evidence -----------------------------------------------------------------------------
     def evidence(self, reading: Reading, evidence: Sequence[EvidenceSentence], *, looked_up: bool,
-                 presupposed: Sequence[ScopeGap] = ()) -> Decision:
+                 presupposed: Sequence[ScopeGap] = (), missing_refs: Sequence[str] = ()) -> Decision:
         """Does ``evidence`` (best first) answer ``reading``? ``looked_up`` is true when a named
         clause was found directly; ``presupposed`` holds years the question asserts that the
-        documents never state (answered with a correction and what the documents do say)."""
+        documents never state (answered with a correction and what the documents do say), and
+        ``missing_refs`` clause numbers that do not exist beside one that does (noted)."""
         frame = reading.frame
-        premises = tuple(presupposed)
+        premises, notes = tuple(presupposed), tuple(missing_refs)
         if looked_up:
-            return Decision(True, 1.0, "直接引用所问条款", premise_gaps=premises)
+            return Decision(True, 1.0, "直接引用所问条款", premise_gaps=premises, notes=notes)
         top = [e for e in evidence if e.rank < self.top_clauses]
         if not top:
             return Decision(False, 0.0, "没有找到相关条款")
@@ -133,7 +137,7 @@ class RefusalPolicy:
         compares = len(reading.docs) >= 2 and frame.has(QuestionKind.COMPARE)
         if support < self.min_support and not routed and not compares:
             return Decision(False, support, "找到的条款与问题关系不大")
-        return Decision(True, support, "", premise_gaps=premises)
+        return Decision(True, support, "", premise_gaps=premises, notes=notes)
 
 
 def _coverage(e: EvidenceSentence) -> float:

@@ -113,8 +113,10 @@ class Assistant:
 
         A message asking several things (two ？, or a numbered list) is answered part by part,
         each part with its own answer or refusal."""
-        timings: dict[str, float] = {"retrieve_ms": 0.0, "compose_ms": 0.0}
-        message = self.reader.read(question, history)
+        timings: dict[str, float] = {"read_ms": 0.0, "retrieve_ms": 0.0, "compose_ms": 0.0}
+        start = time.perf_counter()
+        message = self.reader.read(question, history)   # normalise, tag, resolve, tokenise, embed
+        timings["read_ms"] = (time.perf_counter() - start) * 1000
         declined = self.policy.guard(message, [p for r in message.parts
                                                for p in self.retriever.missing_references(r.query)])
         if declined is not None:
@@ -139,15 +141,17 @@ class Assistant:
         if reading.focus is not None:
             hits = [Hit(reading.focus, 1.0, ("followup",))] + [h for h in hits if h.clause.id != reading.focus.id]
         timings["retrieve_ms"] += (time.perf_counter() - start) * 1000
-        refused = self.policy.scope(reading, self.scope, self.retriever.missing_references(reading.query), before)
+        pinned = [h for h in hits if {"lookup", "followup"} & set(h.found_by)]
+        missing = self.retriever.missing_references(reading.query)
+        refused = self.policy.scope(reading, self.scope, missing, looked_up=bool(pinned), before=before)
         if refused is not None:
             return PartResult(reading, refused, tuple(hits))
         ignore = [reading.text[m.start:m.end] for m in reading.query.mentions] + \
             [self.catalog.meta(d).title or "" for d in reading.docs]
-        pinned = [h for h in hits if {"lookup", "followup"} & set(h.found_by)]
         evidence = self.selector.select(reading.frame, reading.query, pinned or hits[:5], ignore=ignore)
         presupposed = [] if reading.asks_content else self.scope.unmentioned_years(reading)
-        decision = self.policy.evidence(reading, evidence, looked_up=bool(pinned), presupposed=presupposed)
+        decision = self.policy.evidence(reading, evidence, looked_up=bool(pinned), presupposed=presupposed,
+                                        missing_refs=missing)
         return PartResult(reading, decision, tuple(hits), tuple(evidence), bool(pinned))
 
     def _compose(self, message: Message, results: Sequence[PartResult]) -> tuple[Draft, GeneratorMode, tuple[str, ...]]:
@@ -166,7 +170,8 @@ class Assistant:
         if any(r.reading.english for r in results):
             draft.parts.insert(0, ENGLISH_NOTE)
         notices = tuple(f"已按库中用词更正：{c.typed}→{c.meant}" for c in message.corrections) + \
-            tuple(f"注意：{g.reason}" for r in results for g in r.decision.premise_gaps)
+            tuple(f"注意：{g.reason}" for r in results for g in r.decision.premise_gaps) + \
+            tuple(f"注意：{n}" for r in results for n in r.decision.notes)
         answered = [r for r in results if r.decision.answerable]
         if answered and self.generator is not None:
             hits = [h for r in results for h in r.hits]
