@@ -27,6 +27,7 @@ a clause (第1条); it splits the message only when the numbers run 1, 2, 3 … 
 as “5.” in a question about a clause is left alone)."""
 _PART_END = re.compile(r"(?<=[？?])")
 _LATIN = re.compile(r"[A-Za-z]")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}年")
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +44,7 @@ class Reading:
     laws: tuple[Name, ...]
     place_words: tuple[str, ...]
     english: bool
+    years: tuple[str, ...] = ()
     focus: Clause | None = None
 
     @property
@@ -138,5 +140,6 @@ class QuestionReader:
         return Reading(
             text=text, query=query, frame=read_frame(text), asks_content=asks_content(text),
             places=tuple(find_places(words, self.places)), laws=tuple(laws),
-            place_words=tuple(w for w, _ in words if w in self.places), english=is_english(text), focus=focus,
+            place_words=tuple(w for w, _ in words if w in self.places), english=is_english(text),
+            years=tuple(dict.fromkeys(_YEAR.findall(text))), focus=focus,
         )

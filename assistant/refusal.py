@@ -45,6 +45,7 @@ class Decision:
     opener: str = NOT_STATED
     premise_gaps: tuple[ScopeGap, ...] = ()
     notes: tuple[str, ...] = ()      # shown beside an answer (a clause number that does not exist)
+    quote_related: bool = False      # the related clauses are quoted (their best sentence), not only named
 
     @property
     def refusal(self) -> str:
@@ -113,6 +114,8 @@ class RefusalPolicy:
         ``missing_refs`` clause numbers that do not exist beside one that does (noted)."""
         frame = reading.frame
         premises, notes = tuple(presupposed), tuple(missing_refs)
+        if not evidence:
+            return Decision(False, 0.0, "没有找到相关条款")
         if looked_up:
             return Decision(True, 1.0, "直接引用所问条款", premise_gaps=premises, notes=notes)
         top = [e for e in evidence if e.rank < self.top_clauses]
@@ -122,7 +125,8 @@ class RefusalPolicy:
         if reading.english:   # its words cannot occur in the Chinese text, and cross-language
             # similarity alone does not tell an answer from a neighbour: show the closest clauses
             best = max(e.similarity for e in near)
-            return Decision(False, best, "英文提问无法与中文条款逐词核对，以下是按语义最接近的条款", opener=UNCONFIRMED)
+            return Decision(False, best, "英文提问无法与中文条款逐词核对，以下是按语义最接近的条款", opener=UNCONFIRMED,
+                            quote_related=True)
         support = max(_coverage(e) for e in near)
         routed = any(set(e.hit.found_by) & {"header", "outline"} for e in top)
         if frame.asks_doc_number and not any(e.fits for e in top):

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 _PLACE_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|地区|省|市|区|县|州|盟|旗)$")
 _TITLE = re.compile(r"《([^》]{2,60})》")
-_YEAR = re.compile(r"(?<!\d)(19|20)(\d{2})年")
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ class ScopeChecker:
         """Years the question mentions that the documents in scope never do (all documents
         when it names none)."""
         docs = list(reading.docs) or list(self._texts)
-        return [ScopeGap(f"所涉文件没有提到{year}") for year in dict.fromkeys(m.group() for m in _YEAR.finditer(reading.text))
+        return [ScopeGap(f"所涉文件没有提到{year}") for year in reading.years
                 if not any(year in self._texts.get(doc, "") for doc in docs)]
 
     def _missing_places(self, reading: "Reading") -> list[ScopeGap]:

@@ -160,12 +160,11 @@ class Assistant:
         for n, result in enumerate(results, 1):
             if numbered:
                 draft.parts.append(part_mark(n))
-            composed = len(draft.parts)
             if result.decision.answerable:
                 premise = "前提有误，" if result.decision.premise_gaps else ""
                 self.composer.compose(result.reading.frame, list(result.evidence), named_docs=result.reading.docs,
                                       looked_up=result.looked_up, draft=draft, premise=premise)
-            if len(draft.parts) == composed:
+            else:
                 self._refusal(draft, result)
         if any(r.reading.english for r in results):
             draft.parts.insert(0, ENGLISH_NOTE)
@@ -216,10 +215,16 @@ class Assistant:
         return [Hit(c, 1.0, ("outline",)) for c in outlines] + hits
 
     def _refusal(self, draft: Draft, result: PartResult) -> None:
-        """The decision's refusal sentence plus up to three related clauses (相关条款), cited."""
+        """The decision's refusal sentence plus up to three related clauses (相关条款), cited; quoted
+        (each by its best sentence) when the decision says so."""
         draft.parts.append(result.decision.refusal)
         related = [h for h in result.hits if h.clause.kind not in ("header", "outline")][:RELATED_SHOWN]
-        if related:
+        if related and result.decision.quote_related:
+            for hit in related:
+                best = next((e for e in result.evidence if e.hit.clause.id == hit.clause.id), None)
+                if best is not None:
+                    self.composer.quote(draft, best)
+        elif related:
             names = "、".join(f"{self.composer.source_name(h.clause)}[{draft.cite(h.clause, '')}]" for h in related)
             draft.parts.append(f"{RELATED}：{names}。")
 
