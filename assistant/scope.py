@@ -8,9 +8,7 @@ district is in scope the moment it is ingested. Four checks, each general:
   local document mentions (上海 when the library holds no Shanghai document);
 - a document named in 《》 that is neither in the library nor quoted by it;
 - a **law or regulation** named without 《》 (found by its shape, :mod:`policyqa.assistant.names`)
-  that is not one of the library's titles (劳动法 is not 教育法) and that the library's text never
-  names as a thing it talks about (a statute it cites stands in 《》; 课后服务实施细则 in a notice
-  that asks districts to write them is a subject of that notice, not a missing law);
+  that is not one of the library's titles (劳动法 is not 教育法);
 - a **year** that the documents in scope never mention (2030年 for a plan that runs to 2027), when
   the question asks what was said about it.
 """
@@ -62,7 +60,6 @@ class ScopeChecker:
             parts.setdefault(clause.doc, []).extend((clause.text, clause.schedule or ""))
         self._texts = {doc: "".join(texts) for doc, texts in parts.items()}   # clauses + metadata years
         self._everything = " ".join(self._titles) + "".join(self._texts.values())
-        self._plain = _TITLE.sub("", "".join(self._texts.values()))   # the text without the titles it cites
 
     def gaps(self, reading: "Reading") -> list[ScopeGap]:
         """What ``reading`` asks about outside the library (empty when nothing). A year the
@@ -94,7 +91,6 @@ class ScopeChecker:
         titled = [m.span(1) for m in _TITLE.finditer(reading.text)]
         return [ScopeGap(f"库中没有《{law.text}》") for law in reading.laws
                 if not any(self._names(law.text, title) for title in self._titles)
-                and law.text not in self._plain
                 and not _covered(reading, law.start, law.end)
                 and not any(s <= law.start and law.end <= e for s, e in titled)]
 
