@@ -14,16 +14,15 @@ from dataclasses import dataclass, field
 from policyqa.assistant.answer import Verdict
 from policyqa.assistant.evidence import EvidenceSentence
 from policyqa.assistant.frame import NOUNS, QuestionFrame, QuestionKind
+from policyqa.assistant.modality import VERDICT_ORDER, Modality, modalities
 from policyqa.assistant.numbers import doc_numbers, find_numbers, same_figures
 from policyqa.domain import Clause
 from policyqa.index.catalog import Catalog
 from policyqa.assistant.wording import count_lead
 from policyqa.numerals import int_to_cn
 
-_FORBID = re.compile(r"(严禁|不得|禁止|不准|不应|不允许|不能)")
-_REQUIRE = re.compile(r"(应当|必须|须|应)")
-_ENCOURAGE = re.compile(r"(鼓励|支持|提倡)")
-_ALLOW = re.compile(r"(可以|允许|有权)")
+_VERDICTS = {Modality.FORBID: Verdict.FORBIDDEN, Modality.ENCOURAGE: Verdict.ENCOURAGED,
+             Modality.PERMIT: Verdict.ALLOWED, Modality.REQUIRE: Verdict.REQUIRED}
 _TRAILING = re.compile(r"[。；;，,：:\s]+$")
 _LEADING_LABEL = re.compile(r"^(第[零〇一二两三四五六七八九十百千]+条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）)\s*")
 MAX_QUOTES = 3
@@ -55,7 +54,7 @@ class Draft:
 def outline_items(outline: str, noun: str | None, question: str = "") -> list[str]:
     """The entries of an outline that a list question about ``noun`` enumerates.
 
-    A heading the question names (某某行动包括哪几项任务) scopes the list to the entries
+    A heading the question names (某某行动包括什么) scopes the list to the entries
     under it. Otherwise the entries whose heading ends with the noun (课程创新引领行动 for 行动) are
     the list; if there is exactly one (二、重点任务 / 二、重大行动) and it has sub-entries, its
     direct sub-entries are the list when they name the noun, else its deepest ones (1.… to 21.…).
@@ -92,11 +91,8 @@ def _children(entries: list[tuple[int, str]], index: int) -> list[tuple[int, str
 
 def verdict_of(sentence: str) -> Verdict:
     """The rule a sentence states: 严禁/不得 → FORBIDDEN, 应当 → REQUIRED, 鼓励 → ENCOURAGED …"""
-    for pattern, verdict in ((_FORBID, Verdict.FORBIDDEN), (_ENCOURAGE, Verdict.ENCOURAGED),
-                             (_ALLOW, Verdict.ALLOWED), (_REQUIRE, Verdict.REQUIRED)):
-        if pattern.search(sentence):
-            return verdict
-    return Verdict.UNSPECIFIED
+    found = modalities(sentence)
+    return next((_VERDICTS[m] for m in VERDICT_ORDER if m in found), Verdict.UNSPECIFIED)
 
 
 class GroundedComposer:

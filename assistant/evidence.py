@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from policyqa.assistant.dense import unit_similarity
 from policyqa.assistant.frame import QuestionFrame, QuestionKind, content_of, is_question_word
+from policyqa.assistant.modality import states_rule
 from policyqa.assistant.numbers import FREQUENCY, NumberMention, doc_numbers, find_frequencies, find_numbers
 from policyqa.domain import Hit
 from policyqa.index.bm25 import BM25Index
 from policyqa.index.query import Query
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
-_DEONTIC = re.compile(r"(严禁|不得|禁止|不准|不应|不允许|应当|必须|须|应|要|鼓励|支持|提倡|可以|允许|有权)")
 _ORG = re.compile(r"(部门|政府|委员会|教育部|学校|幼儿园|机构|单位|教委|教育局|人民代表大会|国务院|办公厅|家庭|父母|监护人|教师)")
 _DATE = re.compile(r"(\d{4}|[〇一二三四五六七八九]{4})年|[一二三四五六七八九十\d]+(个月|月|日|天|周|年)|同步|之前|以前|届时|即日起|起施行")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -130,7 +130,7 @@ def sentence_fits(frame: QuestionFrame, sentence: str, figures: list[NumberMenti
     if kind is QuestionKind.WHO:
         return bool(_ORG.search(sentence))
     if kind is QuestionKind.COMPLIANCE:
-        return bool(_DEONTIC.search(sentence))
+        return states_rule(sentence)
     return True
 
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from policyqa.assistant.sentences import strip_citations
+from policyqa.assistant.modality import MODAL_PATTERN, MODAL_WORDS, Modality
 from policyqa.assistant.wording import COUNT_LEAD, FRAMING
 from policyqa.numerals import cn_to_int
 
@@ -34,17 +35,10 @@ DEFAULT_THRESHOLD = 0.7
 # Modal words become one private-use character per family, so 不能 and 不得 compare equal and a
 # flip from 不得 to 可以 is a different character (longest words first: 不可以 before 可以).
 _NEG, _PERM, _REQ, _ENC, _OPT = "\ue000", "\ue001", "\ue002", "\ue003", "\ue004"
-_MODALS = (
-    ("不允许", _NEG), ("不可以", _NEG), ("不应当", _NEG), ("不得", _NEG), ("不准", _NEG),
-    ("不能", _NEG), ("不应", _NEG), ("不可", _NEG), ("不许", _NEG), ("禁止", _NEG), ("严禁", _NEG),
-    ("无需", _OPT), ("不需要", _OPT), ("不必", _OPT), ("不用", _OPT),
-    ("可以", _PERM), ("允许", _PERM), ("能够", _PERM),
-    ("应当", _REQ), ("必须", _REQ), ("应该", _REQ), ("须", _REQ),
-    ("鼓励", _ENC), ("提倡", _ENC), ("支持", _ENC),
-)
+_MARK = {Modality.FORBID: _NEG, Modality.PERMIT: _PERM, Modality.REQUIRE: _REQ, Modality.ENCOURAGE: _ENC,
+         Modality.OPTIONAL: _OPT}
 _MODAL_NAMES = {_NEG: "不得/禁止", _PERM: "可以/允许", _REQ: "应当/必须", _ENC: "鼓励/支持", _OPT: "无需"}
-_MODAL_RE = re.compile("|".join(re.escape(word) for word, _ in _MODALS))
-_MODAL_OF = dict(_MODALS)
+_MODAL_OF = {word: _MARK[modality] for word, modality in MODAL_WORDS}
 
 _CN_NUM = "零〇一二两三四五六七八九十百千"
 # A number's unit decides what it counts; units of one group are interchangeable (五项 = 五大).
@@ -99,7 +93,7 @@ def claim_core(sentence: str) -> str:
     (a part mark （2）, a refusal with its reason), a leading verdict word (不可以。/ 能，), a
     lead-in (根据…规定，/ …指出：), document titles and article labels."""
     text = FRAMING.sub("", _QUOTES.sub("", strip_citations(sentence)).strip()).strip()
-    for _ in range(3):  # 不能。根据《X》第二十七条规定，… peels in a few rounds
+    for _ in range(3):  # 不能。根据《X》第四十一条规定，… peels in a few rounds
         stripped = _DOC_LEAD_IN.sub("", _LEAD_IN.sub("", _VERDICT.sub("", text))).strip()
         if stripped == text:
             break
@@ -193,7 +187,7 @@ def _evidence_view(texts: tuple[str, ...]) -> _EvidenceView:
 def _canonical(text: str) -> str:
     """NFKC, modal words folded to one character per family, only word characters kept."""
     text = unicodedata.normalize("NFKC", text)
-    text = _MODAL_RE.sub(lambda m: _MODAL_OF[m.group()], text)
+    text = MODAL_PATTERN.sub(lambda m: _MODAL_OF[m.group()], text)
     return " ".join(s for s in _SEGMENT_SPLIT.split(text) if s)
 
 

@@ -1,4 +1,4 @@
-"""Direct clause references in a question: 第二十七条, 第5条, 第5项, 二、（三）, 三、（一）2."""
+"""Direct clause references in a question: 第四十一条, 第5条, 第5项, 二、（三）, 三、（一）2."""
 from __future__ import annotations
 
 import re

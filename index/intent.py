@@ -44,7 +44,7 @@ NO_INTENT = QueryIntent((), (), False, False, False)
 def read_intent(question: str, mentions: Sequence[DocumentMention], inherited: Sequence[str] = ()) -> QueryIntent:
     """Analyse ``question`` given the documents it names (``mentions``, resolved once by the
     caller); a part that names none is about the ``inherited`` documents of the part before it
-    (某法哪年通过？它规定了什么？)."""
+    (某法哪年通过？它管什么？)."""
     docs = tuple(m.doc for m in mentions) or tuple(inherited)
     effect = bool(_EFFECT.search(question))
     return QueryIntent(

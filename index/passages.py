@@ -2,7 +2,7 @@
 
 The passage is a contextual chunk header (document title and heading path) followed by the clause
 text and its schedule line: the heading path carries the topic words a clause often omits
-(第二十七条 alone does not say it is about 学生), the title tells the embedder which document
+(第四十一条 alone does not say it is about 学生), the title tells the embedder which document
 speaks. The clause id, label, hash, level, kind and draft status stay metadata: they are used for
 filters and citations, and would only add noise to the vectors.
 """

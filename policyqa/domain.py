@@ -84,7 +84,7 @@ class DocumentMeta:
 class Clause:
     """One citable unit: a numbered item, an article, a heading's intro paragraph, or the preamble.
 
-    ``label`` is how a reader cites it (``二、（一）2.`` or ``第二十七条``); ``path`` holds the
+    ``label`` is how a reader cites it (``二、（一）2.`` or ``第四十一条``); ``path`` holds the
     headings above it with their titles, outermost first, ending with this clause's own heading.
     """
 

@@ -1,4 +1,4 @@
-"""Chinese numerals, read and written once for every stage: clause numbers (第二十七条), headings
+"""Chinese numerals, read and written once for every stage: clause numbers (第四十一条), headings
 （三）, figures (一百零五, 三万, 二〇二三) and the counts the assistant writes (六大行动)."""
 from __future__ import annotations
 
