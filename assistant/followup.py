@@ -14,10 +14,11 @@ from policyqa.assistant.answer import Turn
 from policyqa.domain import Clause
 from policyqa.index.aliases import DocumentResolver
 from policyqa.index.tokenize import ChineseTokenizer
+from policyqa.vocabulary import ALL_KIND_WORDS, kind_alternation
 
 _ELLIPTIC = re.compile(r"^(那|那么|那在|那对于|那如果|还有|另外|再问|而)|呢[？?]?$")
 _THIS_CLAUSE = re.compile(r"(这条|该条|这一条|这项|该项|这个条款|上述条款|上面那条|这款)")
-_KIND_END = re.compile(r"(实施方案|行动计划|实施意见|方案|意见|计划|通知|法)$")
+_KIND_END = re.compile(rf"({kind_alternation(ALL_KIND_WORDS)})$")
 
 
 @dataclass(frozen=True)

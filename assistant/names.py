@@ -9,7 +9,7 @@ is a noun phrase that ends the way Chinese statute titles end — a word ending 
 word (劳动法, 教育法; not 公检法), 法典, or 条例 / 规则 / 规程 / 细则, or 办法 / 规定 right after the
 verb that names what they regulate (处理办法, 保护规定) — extended to the left over the nouns of two
 or more characters before it (职业 + 教育法, 校车 + 安全 + 管理条例), and stopping at anything
-else (根据…, 听说…, 什么办法).
+else (根据…, 听说…, 什么办法); or a decree number (教育部令第50号, 第50号令).
 """
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ after anything else they are ordinary words (什么办法, 方案规定)."""
 _NAME_TAGS = re.compile(r"^(n|nz|ns|nt|l|j|x|vn|an)$")
 """Tags of the words a statute's name is made of (nouns, idioms, verbal nouns; jieba tags words
 from the domain dictionary x)."""
+_DECREE = re.compile(r"[\u4e00-\u9fff]{1,10}令第\s*\d+\s*号|第\s*\d+\s*号令")
+"""A regulation cited by its decree number (教育部令第50号, 第50号令)."""
 _PLACE_TAGS = ("ns", "nr")
 """A stem is a place name only where the dictionary does not know it as something else (jieba
 tags some cities nr, e.g. 桂林)."""
@@ -106,4 +108,5 @@ def find_laws(words: list[tuple[str, str]], is_word) -> list[Name]:
         text = "".join(w for w, _ in words[first:i + 1])
         if len(text) >= 3:
             out.append(Name(text, spans[first][0], spans[i][1]))
-    return out
+    question = "".join(w for w, _ in words)
+    return out + [Name(m.group(), m.start(), m.end()) for m in _DECREE.finditer(question)]

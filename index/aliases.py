@@ -12,19 +12,16 @@ from dataclasses import dataclass
 
 from policyqa.domain import DocKind, DocumentMeta, Level
 from policyqa.errors import UnknownDocument
+from policyqa.vocabulary import ALL_KIND_WORDS, KIND_WORDS, REPOST_WORDS, kind_alternation
 
-_KIND_WORDS = {
-    DocKind.PLAN: ("方案", "实施方案", "行动方案", "计划", "行动计划"),
-    DocKind.OPINION: ("意见", "实施意见"),
-    DocKind.NOTICE: ("通知",),
-    DocKind.LAW: ("法",),
-    DocKind.REPOST: ("转载", "新闻稿", "报道"),
-}
+_KIND_WORDS = {**KIND_WORDS, DocKind.REPOST: REPOST_WORDS}
 _NATIONAL_WORDS = ("国家", "全国", "教育部", "部里", "中央")
 _FILLER = re.compile(r"那个|这个|那份|这份|那部|这部|那一份|这一份|的")
 """Words users put between a place or short name and the kind of document (国家那个方案, 某市的方案,
 某某那个意见): dropped before names are matched."""
-_MENTION_END = re.compile(r"(方案|意见|计划|通知|法|稿|转载|报道|新闻稿)")
+_MENTION_END = re.compile(rf"({kind_alternation(ALL_KIND_WORDS, REPOST_WORDS, ('稿',))})")
+_NAMED_KIND = re.compile(rf"(.{{2,}}?)({kind_alternation(ALL_KIND_WORDS)})")
+"""A short name and the kind of document it ends with (扩优提质意见 → 扩优提质 + 意见)."""
 _ISSUER_COUNT = "一二三四五六七八九"
 _GENERIC_NAMES = frozenset(w for words in _KIND_WORDS.values() for w in words)
 
@@ -154,7 +151,7 @@ class DocumentResolver:
     def _fuzzy(self, mention: str) -> set[str]:
         """Documents whose title contains the mention's core and whose kind fits its ending
         (扩优提质意见 → the opinion whose title holds 扩优提质)."""
-        m = re.fullmatch(r"(.{2,}?)(实施方案|行动计划|实施意见|方案|意见|计划|通知|法)", mention)
+        m = _NAMED_KIND.fullmatch(mention)
         if not m or mention in _GENERIC_NAMES:  # 实施方案, 行动计划 after a verb: a kind of document, not a name
             return set()
         core, word = m.groups()

@@ -6,6 +6,7 @@ import re
 
 from policyqa.ingest.numbering import parse_numbering
 from policyqa.numerals import CN_NUMERAL, cn_to_int
+from policyqa.vocabulary import ALL_KIND_WORDS, OTHER_TITLE_ENDINGS, kind_alternation
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d+\s*号")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
@@ -14,7 +15,7 @@ _HISTORY = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日.{0,12
 _ORG_SUFFIX = re.compile(r"(部|厅|委|局|委员会|政府|办公室|办公厅|院|会|中心|署|总局|党委|人大)$")
 _SENTENCE_PUNCT = re.compile(r"[。，；,;]")
 _KIND_ENDING = re.compile(
-    r"(方案|意见|通知|办法|规定|计划|纲要|决定|条例|细则|规则|指南|标准|法|规划|公告|通告|批复|函)"
+    rf"({kind_alternation(ALL_KIND_WORDS, OTHER_TITLE_ENDINGS)})"
     r"[》」”]?(?:[（(][^（）()]*稿[）)])?$"
 )
 _DECOR = re.compile(r"[↓↑→←★☆■□◆◇●○▲△▼▽※]")

@@ -6,18 +6,14 @@ import re
 from policyqa.domain import DocKind, DocumentMeta, Level
 from policyqa.ingest import line_kinds as lk
 from policyqa.ingest.layout import Layout
+from policyqa.vocabulary import KIND_WORDS, kind_alternation
 
 _COVERING = re.compile(r"^(?P<issuer>.*?)关于(?:印发|转发|公布)《(?P<inner>.+?)》的通知$")
 _MUNICIPALITY = re.compile(r"(北京|上海|天津|重庆)市|[\u4e00-\u9fff]{2,4}市(?=教育|人民政府|委|深化|关于)")
 _PROVINCE = re.compile(r"[\u4e00-\u9fff]{2,3}(省|自治区)(?=教育|人民政府|委|深化|关于)")
 _NATIONAL = re.compile(r"^(中华人民共和国|教育部|国务院|中共中央|国家|全国人民代表大会)")
 _LEGISLATURE = re.compile(r"全国人民代表大会(?:常务委员会)?")
-_KIND_WORDS = (
-    (DocKind.LAW, r"(法|条例)$"),
-    (DocKind.OPINION, r"意见$"),
-    (DocKind.PLAN, r"(方案|计划|规划|纲要)$"),
-    (DocKind.NOTICE, r"通知$"),
-)
+_KIND_WORDS = tuple((kind, rf"({kind_alternation(words)})$") for kind, words in KIND_WORDS.items())
 
 
 def _strip_draft(title: str) -> str:
