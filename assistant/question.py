@@ -15,7 +15,7 @@ from policyqa.errors import InvalidQuestion
 MAX_QUESTION_CHARS = 500
 # A raw string this many times the limit is refused before any cleaning, so a pasted book is cheap.
 _RAW_FACTOR = 4
-_EXAMPLE = "例如：教师法第三条讲的是什么？"
+_EXAMPLE = "例如：教师节是哪一天？"
 # Format (zero-width, bidi, soft hyphen, tag), surrogate, private-use and unassigned characters.
 _DROPPED_CATEGORIES = frozenset({"Cf", "Cs", "Co", "Cn"})
 _SPACE = re.compile(r"\s+")

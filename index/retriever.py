@@ -1,7 +1,7 @@
 """Hybrid, question-aware clause retrieval.
 
 Routes, in order of precedence:
-1. **lookup** — a clause named outright (义务教育法第四十一条, 北京方案第5条, 二、（三）);
+1. **lookup** — a clause named outright (某法第N条, 北京方案第5条, 二、（三）);
 2. **header / outline** — metadata questions (文号, 发文单位, 落款日期) get the document header and
    the paragraph that issues it (现将《…》印发给你们; for a document that does not name its issuer,
    that of a repost of it), questions on when it takes effect (何时施行)

@@ -20,7 +20,7 @@ from policyqa.ui.html import LEVEL_NAMES, esc, notice
 from policyqa.ui.state import PageState
 
 EXAMPLES = [
-    "教师法第三条讲的是什么？",
+    "教师法第九条",
     "北京方案的主要任务有哪些？",
     "国家方案对科学教育提出了哪些要求？",
     "学校可以给学生排名吗？",
