@@ -127,14 +127,16 @@ class QuestionReader:
         """One question part, read once (after its typos are corrected; what was corrected is
         added to ``corrections``)."""
         words = self.retriever.tokenizer.tagged(text)
-        query = self.retriever.read(text, inherited_docs=inherited, embed=embed)
+        query = self.retriever.read(text, inherited_docs=inherited, embed=False)
         named = [(m.start, m.end) for m in query.mentions]
         text, corrected = self.speller.correct(text, words, protected=named)
         if corrected:   # read again what the user meant
             words = self.retriever.tokenizer.tagged(text)
-            query = self.retriever.read(text, inherited_docs=inherited, embed=embed)
+            query = self.retriever.read(text, inherited_docs=inherited, embed=False)
             if corrections is not None:
                 corrections.extend(corrected)
+        if embed:
+            query = self.retriever.embedded(query)   # once, what was meant
         laws = find_laws(words, self.retriever.tokenizer.is_word)
         laws = [n for n in laws if not any(o is not n and o.start <= n.start and n.end <= o.end for o in laws)]
         return Reading(

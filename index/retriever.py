@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -113,6 +113,12 @@ class HybridRetriever:
         terms = tokens + (tuple(self.tokenizer.tokens(" ".join(expansions))) if expansions else ())
         vector = self.embedder.embed_queries([text])[0] if self.dense and embed else None
         return Query(text, mentions, intent, tokens, expansions, terms, vector)
+
+    def embedded(self, query: Query) -> Query:
+        """``query`` with its vector (embedded now, once), unless the dense ranking is off."""
+        if not self.dense or query.vector is not None:
+            return query
+        return replace(query, vector=self.embedder.embed_queries([query.text])[0])
 
     def retrieve(self, query: Query | str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         """The ``k`` best clauses for ``query`` (read once here when given as text) under
