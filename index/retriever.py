@@ -29,7 +29,7 @@ from policyqa.index.bm25 import BM25Index
 from policyqa.index.catalog import Catalog
 from policyqa.index.clause_ref import resolve_ref
 from policyqa.index.embedder import Embedder
-from policyqa.index.intent import NO_INTENT, read_intent
+from policyqa.index.intent import NO_INTENT, QueryIntent, read_intent
 from policyqa.index.passages import clause_id_of
 from policyqa.index.query import Query
 from policyqa.index.synonyms import SynonymTable
