@@ -44,6 +44,20 @@ class Name:
     end: int
 
 
+@dataclass(frozen=True)
+class Place(Name):
+    """A run of place names (桂林市象山区) and the single place words it is made of."""
+
+    parts: tuple[str, ...] = ()
+
+
+def place_stem(place: str) -> str:
+    """A place name without its administrative ending (杭州市 → 杭州, 象山区 → 象山), when a name
+    of two or more characters is left."""
+    m = _ADMIN_ENDING.match(place)
+    return m.group(1) if m else place
+
+
 def _spans(words: list[tuple[str, str]]) -> list[tuple[int, int]]:
     out, at = [], 0
     for word, _tag in words:
@@ -67,16 +81,17 @@ def gazetteer(word_tags: dict[str, str]) -> frozenset[str]:
     return frozenset(names)
 
 
-def find_places(words: list[tuple[str, str]], places: frozenset[str]) -> list[Name]:
+def find_places(words: list[tuple[str, str]], places: frozenset[str]) -> list[Place]:
     """Runs of place names in the question (桂林市象山区 is one run of two places)."""
-    out: list[Name] = []
-    for (word, tag), (start, end) in zip(words, _spans(words)):
+    out: list[Place] = []
+    for (word, _tag), (start, end) in zip(words, _spans(words)):
         if word not in places:
             continue
         if out and out[-1].end == start:
-            out[-1] = Name(out[-1].text + word, out[-1].start, end)
+            last = out[-1]
+            out[-1] = Place(last.text + word, last.start, end, last.parts + (word,))
         else:
-            out.append(Name(word, start, end))
+            out.append(Place(word, start, end, (word,)))
     return out
 
 
@@ -95,8 +110,9 @@ def _law_ending(words: list[tuple[str, str]], i: int, is_word) -> bool:
 
 
 def find_laws(words: list[tuple[str, str]], is_word) -> list[Name]:
-    """Statute names by their shape (see the module's docstring); ``is_word`` tells a dictionary
-    word (the stem of 教育法 is one, that of 公检法 is not)."""
+    """Statute names by their shape (see the module's docstring), the longest where one holds
+    another (义务教育法实施细则, not also 义务教育法); ``is_word`` tells a dictionary word (the stem
+    of 教育法 is one, that of 公检法 is not)."""
     spans = _spans(words)
     out: list[Name] = []
     for i in range(len(words)):
@@ -109,4 +125,5 @@ def find_laws(words: list[tuple[str, str]], is_word) -> list[Name]:
         if len(text) >= 3:
             out.append(Name(text, spans[first][0], spans[i][1]))
     question = "".join(w for w, _ in words)
-    return out + [Name(m.group(), m.start(), m.end()) for m in _DECREE.finditer(question)]
+    out += [Name(m.group(), m.start(), m.end()) for m in _DECREE.finditer(question)]
+    return [n for n in out if not any(o is not n and o.start <= n.start and n.end <= o.end for o in out)]

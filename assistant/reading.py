@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from policyqa.assistant.answer import Turn
 from policyqa.assistant.followup import FollowUpResolver
 from policyqa.assistant.frame import QuestionFrame, asks_content, read_frame
-from policyqa.assistant.names import Name, find_laws, find_places, gazetteer
+from policyqa.assistant.names import Name, Place, find_laws, find_places, gazetteer
 from policyqa.assistant.question import QuestionNormaliser
 from policyqa.domain import Clause
 from policyqa.index.query import Query
@@ -40,9 +40,8 @@ class Reading:
     query: Query
     frame: QuestionFrame
     asks_content: bool
-    places: tuple[Name, ...]
+    places: tuple[Place, ...]
     laws: tuple[Name, ...]
-    place_words: tuple[str, ...]
     english: bool
     years: tuple[str, ...] = ()
     focus: Clause | None = None
@@ -51,10 +50,6 @@ class Reading:
     def docs(self) -> tuple[str, ...]:
         """The documents this part is about (named, or inherited from the part before)."""
         return self.query.docs
-
-    def place_parts(self, place: Name) -> list[str]:
-        """The single place words inside ``place`` (桂林市象山区 → 桂林市, 象山区)."""
-        return [w for w in self.place_words if w in place.text] or [place.text]
 
 
 @dataclass(frozen=True)
@@ -138,10 +133,8 @@ class QuestionReader:
         if embed:
             query = self.retriever.embedded(query)   # once, what was meant
         laws = find_laws(words, self.retriever.tokenizer.is_word)
-        laws = [n for n in laws if not any(o is not n and o.start <= n.start and n.end <= o.end for o in laws)]
         return Reading(
             text=text, query=query, frame=read_frame(text), asks_content=asks_content(text),
-            places=tuple(find_places(words, self.places)), laws=tuple(laws),
-            place_words=tuple(w for w, _ in words if w in self.places), english=is_english(text),
+            places=tuple(find_places(words, self.places)), laws=tuple(laws), english=is_english(text),
             years=tuple(dict.fromkeys(_YEAR.findall(text))), focus=focus,
         )

@@ -69,18 +69,15 @@ class RefusalPolicy:
     def declines(text: str) -> bool:
         """Is ``text`` a request declined whatever the documents say (so nothing is embedded or
         retrieved for it)?"""
-        return bool(_PROMPT.search(text) or _FABRICATE.search(text))
+        return _declined_because(text) is not None
 
     @staticmethod
     def guard(message: Message, missing_refs: Sequence[str] = ()) -> Decision | None:
         """A refusal for a request the assistant declines whatever the documents say, or None;
         ``missing_refs`` (clause numbers the named documents lack, from the catalog alone) are
         said too, so a request to quote an invented article also learns that it does not exist."""
-        if _PROMPT.search(message.asked):
-            reason = "我只依据所收录文件的原文作答，不提供内部设置"
-        elif _FABRICATE.search(message.asked):
-            reason = "我只引用所收录文件的原文，不编造、不起草任何条款或文件"
-        else:
+        reason = _declined_because(message.asked)
+        if reason is None:
             return None
         return Decision(False, 0.0, "；".join([reason, *missing_refs]), opener=DECLINED)
 
@@ -142,6 +139,15 @@ class RefusalPolicy:
         if support < self.min_support and not routed and not compares:
             return Decision(False, support, "找到的条款与问题关系不大")
         return Decision(True, support, "", premise_gaps=premises, notes=notes)
+
+
+def _declined_because(text: str) -> str | None:
+    """Why ``text`` is declined whatever the documents say, or None for an ordinary question."""
+    if _PROMPT.search(text):
+        return "我只依据所收录文件的原文作答，不提供内部设置"
+    if _FABRICATE.search(text):
+        return "我只引用所收录文件的原文，不编造、不起草任何条款或文件"
+    return None
 
 
 def _coverage(e: EvidenceSentence) -> float:

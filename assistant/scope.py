@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from policyqa.assistant.names import place_stem
 from policyqa.domain import DocumentMeta, Level
+from policyqa.index.aliases import bare_title
 from policyqa.index.catalog import Catalog
 
 if TYPE_CHECKING:
     from policyqa.assistant.reading import Reading
 
-_PLACE_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|地区|省|市|区|县|州|盟|旗)$")
 _TITLE = re.compile(r"《([^》]{2,60})》")
 
 
@@ -36,22 +37,15 @@ class ScopeGap:
     reason: str
 
 
-def place_stem(place: str) -> str:
-    """A place name without its administrative suffix (杭州市 → 杭州, 象山区 → 象山), when
-    something is left."""
-    stem = _PLACE_SUFFIX.sub("", place)
-    return stem if len(stem) >= 2 else place
-
-
 class ScopeChecker:
     """Finds what a question names that the library does not hold."""
 
     def __init__(self, catalog: Catalog, is_word: Callable[[str], bool]) -> None:
         """``is_word`` tells a dictionary word (to read 现行的某法 as that law, and a longer name whose
         prefix makes a word with its subject as another law)."""
-        self.catalog, self.is_word = catalog, is_word
+        self.is_word = is_word
         documents = catalog.documents
-        self._titles = [_bare_title(d.title) for d in documents if d.title]
+        self._titles = [bare_title(d.title) for d in documents if d.title]
         local = {d.doc for d in documents if d.level is not Level.NATIONAL}
         self._places = "".join((d.title or "") + (d.region or "") + "".join(d.issuers) for d in documents) \
             + "".join(c.text for c in catalog.clauses if c.doc in local)
@@ -59,7 +53,7 @@ class ScopeChecker:
         for clause in catalog.clauses:
             parts.setdefault(clause.doc, []).extend((clause.text, clause.schedule or ""))
         self._texts = {doc: "".join(texts) for doc, texts in parts.items()}   # clauses + metadata years
-        self._everything = " ".join(self._titles) + "".join(self._texts.values())
+        self._everything = " ".join([d.title for d in documents if d.title] + self._titles) + "".join(self._texts.values())
 
     def gaps(self, reading: "Reading") -> list[ScopeGap]:
         """What ``reading`` asks about outside the library (empty when nothing). A year the
@@ -79,7 +73,7 @@ class ScopeChecker:
     def _missing_places(self, reading: "Reading") -> list[ScopeGap]:
         gaps = []
         for place in reading.places:
-            if not any(place_stem(p) in self._places for p in reading.place_parts(place)):
+            if not any(place_stem(p) in self._places for p in place.parts):
                 gaps.append(ScopeGap(f"库中没有{place.text}的文件"))
         return gaps
 
@@ -115,8 +109,3 @@ class ScopeChecker:
 def _covered(reading: "Reading", start: int, end: int) -> bool:
     """Does a document the question names (as resolved) span ``start:end``?"""
     return any(m.start <= start and end <= m.end for m in reading.query.mentions)
-
-
-def _bare_title(title: str) -> str:
-    return re.sub(r"^中华人民共和国", "", re.sub(r"[《》\s]", "", title))
-

@@ -117,14 +117,14 @@ class Assistant:
         start = time.perf_counter()
         message = self.reader.read(question, history)   # normalise, tag, resolve, tokenise, embed
         timings["read_ms"] = (time.perf_counter() - start) * 1000
-        declined = self.policy.guard(message, [p for r in message.parts
-                                               for p in self.retriever.missing_references(r.query)])
+        missing = [self.retriever.missing_references(r.query) for r in message.parts]   # catalog only
+        declined = self.policy.guard(message, [m for part in missing for m in part])
         if declined is not None:
             results = [PartResult(message.parts[0], declined, ())]
         else:
             results, before = [], None
-            for reading in message.parts:
-                result = self._retrieve_and_decide(reading, filters, before, timings)
+            for reading, missing_refs in zip(message.parts, missing):
+                result = self._retrieve_and_decide(reading, missing_refs, filters, before, timings)
                 if result.decision is not before:   # a part sharing its predecessor's refusal adds nothing
                     results.append(result)
                 before = result.decision
@@ -133,16 +133,16 @@ class Assistant:
         timings["compose_ms"] += (time.perf_counter() - start) * 1000
         return self._answer(message, results, draft, mode, notices, timings)
 
-    def _retrieve_and_decide(self, reading: Reading, filters: Filters | None, before: Decision | None,
-                             timings: dict[str, float]) -> PartResult:
-        """Retrieve for one part and decide (scope, then evidence) whether it is answered."""
+    def _retrieve_and_decide(self, reading: Reading, missing: Sequence[str], filters: Filters | None,
+                             before: Decision | None, timings: dict[str, float]) -> PartResult:
+        """Retrieve for one part and decide (scope, then evidence) whether it is answered;
+        ``missing`` are the clause numbers it names that its documents lack."""
         start = time.perf_counter()
         hits = self._with_outlines(reading, self.retriever.retrieve(reading.query, k=SOURCES_SHOWN, filters=filters))
         if reading.focus is not None:
             hits = [Hit(reading.focus, 1.0, ("followup",))] + [h for h in hits if h.clause.id != reading.focus.id]
         timings["retrieve_ms"] += (time.perf_counter() - start) * 1000
         pinned = [h for h in hits if {"lookup", "followup"} & set(h.found_by)]
-        missing = self.retriever.missing_references(reading.query)
         refused = self.policy.scope(reading, self.scope, missing, looked_up=bool(pinned), before=before)
         if refused is not None:
             return PartResult(reading, refused, tuple(hits))

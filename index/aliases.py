@@ -26,7 +26,9 @@ _ISSUER_COUNT = "一二三四五六七八九"
 _GENERIC_NAMES = frozenset(w for words in _KIND_WORDS.values() for w in words)
 
 
-def _strip_title(title: str) -> str:
+def bare_title(title: str) -> str:
+    """A title as people shorten it: without 《》, spaces, a leading 关于 or 中华人民共和国, or a
+    trailing (征求意见稿)."""
     bare = re.sub(r"[《》〈〉\s]", "", title)
     bare = re.sub(r"[（(][^（）()]{0,8}稿[）)]$", "", bare)
     return re.sub(r"^中华人民共和国", "", re.sub(r"^关于", "", bare))
@@ -37,7 +39,7 @@ def aliases_of(meta: DocumentMeta) -> set[str]:
     names = {meta.doc, meta.doc.rsplit(".", 1)[0]}
     kind_words = _KIND_WORDS.get(meta.kind, ())
     if meta.title:
-        names |= {meta.title, _strip_title(meta.title)}
+        names |= {meta.title, bare_title(meta.title)}
     names |= {p + k for p in places_of(meta) for k in kind_words}
     if meta.is_draft:
         names |= {"征求意见稿", "意见稿", "草案", "征求意见的文件"}
@@ -156,13 +158,13 @@ class DocumentResolver:
             return set()
         core, word = m.groups()
         fits = [d for d in self.documents if d.title and word in _KIND_WORDS.get(d.kind, ())]
-        strict = {d.doc for d in fits if core in _strip_title(d.title)}
+        strict = {d.doc for d in fits if core in bare_title(d.title)}
         if strict:
             return strict
         # a place, then a short name: 教育部某某方案, 市里某某方案 → the place's documents only
         placed = {d.doc for d in fits for p in places_of(d) if len(core) > len(p) + 1
-                  and core.startswith(p) and _abbreviates(core[len(p):], _strip_title(d.title), placed=True)}
-        return placed or {d.doc for d in fits if _abbreviates(core, _strip_title(d.title))}
+                  and core.startswith(p) and _abbreviates(core[len(p):], bare_title(d.title), placed=True)}
+        return placed or {d.doc for d in fits if _abbreviates(core, bare_title(d.title))}
 
 
 def _abbreviates(short: str, title: str, *, placed: bool = False) -> bool:
