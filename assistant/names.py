@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ADMIN_ENDING = re.compile(r"^(.{2,}?)((?:[\u4e00-\u9fff]{1,4}族)*自治[区州县旗]|特别行政区|省|市|县|区|州|盟|旗)$")
-"""The endings of administrative divisions (省, 市, 自治区 …) after a name of two or more characters."""
+_ADMIN_ENDING = re.compile(r"^(.{2,}?)((?:[\u4e00-\u9fff]{1,4}族)*自治[区州县旗]|特别行政区|省|市|县|(?<!地)区|州|盟|旗)$")
+"""The endings of administrative divisions (省, 市, 自治区 …) after a name of two or more characters.
+地区 is not one of them: in common use it means any area (偏远地区, 东北地区, 少数民族地区)."""
 _REGULATION_WORDS = ("条例", "规则", "规程", "细则")
 """Endings that name a regulation whatever comes before them, provided something names its subject."""
 _RULE_WORDS = ("办法", "规定")

@@ -27,6 +27,7 @@ def places(tokenizer) -> frozenset[str]:
     ("孩子在幼儿园学不到东西怎么办", []),
     ("我们这是山区，入学年龄能推迟吗", []),
     ("各省要在年底前报送方案吗", []),
+    ("农村偏远地区的学校教师有什么补贴？", []),           # 地区: any area, not a division
 ])
 def test_places_come_from_the_dictionary_gazetteer(tokenizer, places, question, expected):
     assert [p.text for p in find_places(tokenizer.tagged(question), places)] == expected
