@@ -15,7 +15,8 @@ from policyqa.errors import InvalidQuestion
 
 def format_answer(answer: Answer) -> str:
     """The answer as terminal text: notices, the answer, then each citation with its clause."""
-    lines = [*answer.notices, answer.text, ""]
+    confidence = [f"把握：{answer.support:.0%}"] if answer.citations and not answer.abstained else []
+    lines = [*answer.notices, answer.text, *confidence, ""]
     for c in answer.citations:
         meta = " ".join(x for x in (c.doc_number, c.doc_date) if x)
         lines.append(f"[{c.n}] 《{c.doc_title}》{c.clause.label}  {' > '.join(c.clause.path)}  {meta}".rstrip())

@@ -18,7 +18,7 @@ from policyqa.assistant.modality import VERDICT_ORDER, Modality, modalities
 from policyqa.assistant.numbers import doc_numbers, find_numbers, same_figures
 from policyqa.domain import Clause
 from policyqa.index.catalog import Catalog
-from policyqa.assistant.wording import count_lead
+from policyqa.assistant.wording import UNDECIDED_LEAD, count_lead
 from policyqa.numerals import int_to_cn
 
 _VERDICTS = {Modality.FORBID: Verdict.FORBIDDEN, Modality.ENCOURAGE: Verdict.ENCOURAGED,
@@ -26,6 +26,14 @@ _VERDICTS = {Modality.FORBID: Verdict.FORBIDDEN, Modality.ENCOURAGE: Verdict.ENC
 _TRAILING = re.compile(r"[。；;，,：:\s]+$")
 _LEADING_LABEL = re.compile(r"^(第[零〇一二两三四五六七八九十百千]+条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）)\s*")
 MAX_QUOTES = 3
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """What the relevance model judged of a compliance question: the sentence that decides it
+    (its rule gives the verdict), or None when no sentence of the related clauses does."""
+
+    sentence: EvidenceSentence | None
 
 
 @dataclass
@@ -131,12 +139,16 @@ class GroundedComposer:
     # -- kinds ---------------------------------------------------------------------------------
     def compose(self, frame: QuestionFrame, evidence: Sequence[EvidenceSentence], *,
                 named_docs: Sequence[str] = (), looked_up: bool = False, draft: Draft | None = None,
-                premise: str = "") -> Draft:
+                premise: str = "", ruling: Ruling | None = None) -> Draft:
         """The answer to ``frame`` from ``evidence`` (best first), appended to ``draft`` when given;
         empty evidence adds nothing. A clause asked for by number (``looked_up``) is quoted whole
         unless the question asks for one figure, date or rule in it, and so is the best clause of a
         list question whose heading names what is listed (基本原则). ``premise`` leads the first
-        quote when the question asserts something the documents never say."""
+        quote when the question asserts something the documents never say. ``ruling`` (from the
+        relevance model, for compliance questions) names the sentence that decides the question:
+        it leads and gives the verdict; without one the answer says the documents do not decide
+        it and quotes the related clauses. Without a ruling (no model) the verdict needs the
+        quoted sentence to cover enough of the question's words."""
         draft = draft if draft is not None else Draft()
         if not evidence:
             return draft
@@ -148,11 +160,11 @@ class GroundedComposer:
             return self._add_more(draft, [e for e in evidence if e.hit.clause.kind != "outline"], frame, limit=1)
         if len(named_docs) >= 2 and (frame.has(QuestionKind.COMPARE) or frame.primary is QuestionKind.LIST):
             return self._side_by_side(draft, evidence, named_docs, frame)
-        first = self._first(frame, evidence)
+        first = ruling.sentence if ruling is not None and ruling.sentence is not None else self._first(frame, evidence)
         if frame.primary is QuestionKind.LIST and frame.list_noun and frame.list_noun in "".join(first.hit.clause.path[-1:]):
             self.quote_whole(draft, first.hit.clause)
             return self._add_more(draft, evidence, frame, limit=1, after=first)
-        lead = premise + self._lead(frame, first, draft)
+        lead = premise + self._lead(frame, first, draft, ruling)
         if len(first.hit.clause.text) <= self.whole_clause_chars:
             self.quote_whole(draft, first.hit.clause, lead=lead)  # a short clause is quoted whole
             return self._add_more(draft, evidence, frame, limit=self.max_quotes - 1, after=first)
@@ -170,7 +182,7 @@ class GroundedComposer:
             return fitting[0]
         return best
 
-    def _lead(self, frame: QuestionFrame, first: EvidenceSentence, draft: Draft) -> str:
+    def _lead(self, frame: QuestionFrame, first: EvidenceSentence, draft: Draft, ruling: Ruling | None = None) -> str:
         """不可以 / 可以 / 不是 / 前提有误 — only when the quoted wording or figures decide it."""
         if frame.numbers and frame.has(QuestionKind.CONFIRM):
             stated = list(first.figures) + find_numbers(first.hit.clause.schedule or "")
@@ -186,9 +198,11 @@ class GroundedComposer:
                 return "不是，"
         if frame.primary in (QuestionKind.COMPLIANCE, QuestionKind.CONFIRM):
             verdict = verdict_of(first.sentence)
-            # a wrong 可以 is the costliest error: permissive verdicts need a closer match
+            if ruling is not None and ruling.sentence is None:
+                return UNDECIDED_LEAD if frame.primary is QuestionKind.COMPLIANCE else ""
+            # without the model: a wrong 可以 is the costliest error, so permissive verdicts need a closer match
             needed = self.permit_coverage if verdict in (Verdict.ALLOWED, Verdict.ENCOURAGED) else self.rule_coverage
-            if first.coverage < needed:
+            if ruling is None and first.coverage < needed:
                 return ""
             draft.verdict = verdict
             return {Verdict.FORBIDDEN: "不可以。", Verdict.ALLOWED: "可以。", Verdict.ENCOURAGED: "可以，文件予以鼓励。",

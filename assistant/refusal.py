@@ -9,8 +9,10 @@ The order is fixed and a reader can follow it:
    year (:class:`~policyqa.assistant.scope.ScopeChecker`), or a clause number the named document
    does not have;
 3. **evidence** — whether the retrieved sentences answer the asked slot: a figure or date question
-   needs a sentence with one, a 文号 question a 文号, and any question enough of its content in the
-   best clauses (:meth:`RefusalPolicy.evidence`).
+   needs a sentence with one, a 文号 question a 文号; and whether any of the best clauses answers
+   the question at all: the relevance model's probability must reach the threshold chosen on dev
+   questions (``answerable``, read from the model's card), or, without the model, enough of the
+   question's content words must occur in them (:meth:`RefusalPolicy.evidence`).
 
 The service composes what this module decides and changes none of it; the reason shown to the user
 comes from here. ``support`` is a 0–1 confidence shown with the answer.
@@ -55,10 +57,12 @@ class Decision:
 
 @dataclass(frozen=True)
 class RefusalPolicy:
-    """The thresholds of the evidence step, chosen on the first gold set's answerable and
-    unanswerable questions (docs/assistant.md, refusal trade-off): ``min_support`` is the coverage
-    floor, ``min_figure_coverage`` what a figure sentence must cover."""
+    """The thresholds of the evidence step. ``answerable`` is the relevance model's threshold (from
+    its card; None without the model). Without the model, the word-coverage floor
+    ``min_support`` applies instead, chosen on the first gold set's questions (docs/assistant.md,
+    refusal trade-off); ``min_figure_coverage`` is what a figure sentence must cover."""
 
+    answerable: float | None = None
     min_support: float = 0.05
     min_figure_coverage: float = 0.15
     top_clauses: int = 3
@@ -124,21 +128,34 @@ class RefusalPolicy:
             best = max(e.similarity for e in near)
             return Decision(False, best, "英文提问无法与中文条款逐词核对，以下是按语义最接近的条款", opener=UNCONFIRMED,
                             quote_related=True)
-        support = max(_coverage(e) for e in near)
+        relevance = [e.hit.relevance for e in near if e.hit.relevance is not None]
+        judged = self.answerable is not None and bool(relevance)
+        support = max(relevance) if judged else max(_coverage(e) for e in near)
         routed = any(set(e.hit.found_by) & {"header", "outline"} for e in top)
         if frame.asks_doc_number and not any(e.fits for e in top):
             return Decision(False, min(support, 0.1), "文件没有载明文号")
         if frame.primary in _FIGURE_KINDS and not frame.has(QuestionKind.CONFIRM) and not premises:
-            fitting = [e for e in near if e.fits and (e.coverage >= self.min_figure_coverage or e.clause_coverage >= 0.5
-                                                      or set(e.hit.found_by) & {"header", "outline", "lookup"})]
+            fitting = [e for e in near if e.fits and (set(e.hit.found_by) & {"header", "outline", "lookup"}
+                                                      or self._about_question(e, judged))]
             if not fitting:
                 what = "具体日期或期限" if frame.primary is QuestionKind.DATE else "具体数值"
                 return Decision(False, min(support, 0.1), f"相关条款没有规定{what}")
-            support = max(support, max(_coverage(e) for e in fitting))
+            if not judged:
+                support = max(support, max(_coverage(e) for e in fitting))
         compares = len(reading.docs) >= 2 and frame.has(QuestionKind.COMPARE)
-        if support < self.min_support and not routed and not compares:
+        if judged and support < self.answerable and not routed and not compares:
+            return Decision(False, support, "找到的条款都没有回答这个问题")
+        if not judged and support < self.min_support and not routed and not compares:
             return Decision(False, support, "找到的条款与问题关系不大")
         return Decision(True, support, "", premise_gaps=premises, notes=notes)
+
+
+    def _about_question(self, e: EvidenceSentence, judged: bool) -> bool:
+        """Is the clause of ``e`` about the question: likely enough to answer it (the relevance
+        model) or, without the model, sharing enough of its words?"""
+        if judged:
+            return e.hit.relevance is not None and e.hit.relevance >= self.answerable
+        return e.coverage >= self.min_figure_coverage or e.clause_coverage >= 0.5
 
 
 def _declined_because(text: str) -> str | None:

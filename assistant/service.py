@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from policyqa.assistant.answer import Answer, Citation, GeneratorMode, Source, Turn
-from policyqa.assistant.composer import Draft, GroundedComposer
+from policyqa.assistant.answer import Answer, Citation, GeneratorMode, Source, Turn, Verdict
+from policyqa.assistant.composer import Draft, GroundedComposer, Ruling, verdict_of
 from policyqa.assistant.dense import DenseScorer
 from policyqa.assistant.evidence import EvidenceSelector, EvidenceSentence, TermWeights
+from policyqa.assistant.frame import QuestionKind
 from policyqa.assistant.question import QuestionNormaliser
 from policyqa.assistant.reading import Message, QuestionReader, Reading
 from policyqa.assistant.refusal import Decision, RefusalPolicy
@@ -27,6 +28,9 @@ from policyqa.index.embedder import Embedder
 from policyqa.index.retriever import HybridRetriever
 
 SOURCES_SHOWN = 8
+RULING_CLAUSES = 3
+RULING_SENTENCES = 6
+"""A verdict is looked for among the rule sentences of the best three clauses, at most six of them."""
 RELATED_SHOWN = 3
 ENGLISH_NOTE = "The library's documents are in Chinese; the closest clauses are cited below in Chinese. "
 
@@ -48,6 +52,7 @@ class PartResult:
     hits: tuple[Hit, ...]
     evidence: tuple[EvidenceSentence, ...] = ()
     looked_up: bool = False
+    ruling: Ruling | None = None
 
 
 class Assistant:
@@ -68,6 +73,9 @@ class Assistant:
         self.selector = EvidenceSelector(TermWeights(retriever.bm25), dense=DenseScorer(retriever.store))
         self.composer = GroundedComposer(self.catalog)
         self.scope = ScopeChecker(self.catalog, retriever.tokenizer.is_word)
+        self.reranker = retriever.reranker
+        if self.reranker is not None:   # the refusal threshold is the relevance model's own
+            self.policy = replace(self.policy, answerable=self.reranker.answerable)
 
     @classmethod
     def load(cls, config: Config, *, embedder: Embedder | None = None, generator=None) -> "Assistant":
@@ -81,11 +89,11 @@ class Assistant:
         return cls(retriever, config=config, generator=generator or generator_from_config(config))
 
     def reload(self) -> None:
-        """Re-read the index from disk after it changed (keeps the loaded embedder)."""
+        """Re-read the index from disk after it changed (keeps the loaded embedder and relevance model)."""
         from policyqa.index.service import load_retriever
         if self.config is None:
             raise RuntimeError("reload() needs an Assistant created by Assistant.load(config)")
-        self._install(load_retriever(self.config, embedder=self.retriever.embedder))
+        self._install(load_retriever(self.config, embedder=self.retriever.embedder, reranker=self.retriever.reranker))
 
     # -- the library, for the CLI and the page ------------------------------------------------------
     def resolve_document(self, name: str) -> str:
@@ -152,7 +160,22 @@ class Assistant:
         presupposed = [] if reading.asks_content else self.scope.unmentioned_years(reading)
         decision = self.policy.evidence(reading, evidence, looked_up=bool(pinned), presupposed=presupposed,
                                         missing_refs=missing)
-        return PartResult(reading, decision, tuple(hits), tuple(evidence), bool(pinned))
+        ruling = self._ruling(reading, evidence) if decision.answerable and not pinned else None
+        return PartResult(reading, decision, tuple(hits), tuple(evidence), bool(pinned), ruling)
+
+    def _ruling(self, reading: Reading, evidence: Sequence[EvidenceSentence]) -> Ruling | None:
+        """For a compliance question, the sentence of the best clauses that the relevance model
+        judges to answer it among those stating a rule (a verdict comes only from it), or a
+        Ruling of None when none does; None (no judgement) without the model or for other questions."""
+        if self.reranker is None or reading.frame.primary not in (QuestionKind.COMPLIANCE, QuestionKind.CONFIRM):
+            return None
+        rules = [e for e in evidence if e.rank < RULING_CLAUSES and verdict_of(e.sentence) is not Verdict.UNSPECIFIED]
+        rules = list({e.sentence: e for e in rules}.values())[:RULING_SENTENCES]
+        if not rules:
+            return Ruling(None)
+        scores = self.reranker.sentence_relevance(reading.text, [(e.hit, e.sentence) for e in rules])
+        best, score = max(zip(rules, scores), key=lambda pair: pair[1])
+        return Ruling(best if score >= self.reranker.decides else None)
 
     def _compose(self, message: Message, results: Sequence[PartResult]) -> tuple[Draft, GeneratorMode, tuple[str, ...]]:
         """Each part's answer (or refusal) in order; numbered when the message asked several things."""
@@ -163,7 +186,7 @@ class Assistant:
             if result.decision.answerable:
                 premise = "前提有误，" if result.decision.premise_gaps else ""
                 self.composer.compose(result.reading.frame, list(result.evidence), named_docs=result.reading.docs,
-                                      looked_up=result.looked_up, draft=draft, premise=premise)
+                                      looked_up=result.looked_up, draft=draft, premise=premise, ruling=result.ruling)
             else:
                 self._refusal(draft, result)
         if any(r.reading.english for r in results):

@@ -13,6 +13,10 @@ UNCONFIRMED = "未能确认所收录文件回答了这个问题"
 """Opens the answer to a question whose wording cannot be checked against the clauses (English)."""
 RELATED = "相关条款"
 """Introduces the clauses listed after a refusal (names only: nothing quoted, nothing asserted)."""
+UNDECIDED = "所收录的文件没有直接规定"
+"""Opens the answer to a compliance question that related clauses touch but none decides (no
+禁止/允许/要求 verdict is given; the related clauses are quoted after it)."""
+UNDECIDED_LEAD = f"{UNDECIDED}，{RELATED}如下。"
 
 
 def part_mark(n: int) -> str:
@@ -20,7 +24,7 @@ def part_mark(n: int) -> str:
     return f"（{n}）"
 
 
-FRAMING = re.compile(rf"^(?:（\d+）)?(?:(?:{NOT_STATED}|{DECLINED}|{UNCONFIRMED})（[^）]*）[。]?|{RELATED}：.*)?")
+FRAMING = re.compile(rf"^(?:（\d+）)?(?:(?:{NOT_STATED}|{DECLINED}|{UNCONFIRMED})（[^）]*）[。]?|{RELATED}：.*|{UNDECIDED_LEAD})?")
 """What a sentence may open with that asserts nothing about the documents: a part mark, a refusal
 with its reason, and the list of related clauses after it."""
 

@@ -137,6 +137,9 @@ def run_benchmark(config: Config, paths: Sequence[Path], k: int = 5) -> dict:
     retriever = load_retriever(config)
     parts = (retriever.catalog, retriever.store, retriever.bm25, retriever.embedder, retriever.tokenizer)
     systems: dict[str, System] = {"policyqa (hybrid + routes)": clause_system(retriever)}
+    if retriever.reranker is not None:   # the shipped pipeline reranks; its fused ranking alone beside it
+        systems = {"policyqa (hybrid + routes + relevance model)": clause_system(retriever),
+                   "policyqa without reranking": clause_system(HybridRetriever(*parts))}
     variant = other_e5_system(config, retriever)
     if variant is not None:
         systems[variant[0]] = variant[1]

@@ -48,5 +48,21 @@ def describe_models(config: Config) -> str:
                      f"条款 {len(manifest.clause_hashes)}")
     except (IndexMissing, IndexMismatch) as err:
         lines.append(f"索引：{err}")
-    lines.append("重排序模型：无（离线环境无中文 cross-encoder；接口预留）")
+    lines.append(_relevance_line(config))
     return "\n".join(lines)
+
+
+def _relevance_line(config: Config) -> str:
+    """The shipped relevance model: what it is, its weights' and training data's digests, whether in use."""
+    from policyqa.index.relevance import ARTIFACT_DIR, WEIGHTS_NAME, RelevanceCard, artifact_digest
+
+    if not (ARTIFACT_DIR / WEIGHTS_NAME).exists():
+        return f"相关性模型：缺失（{ARTIFACT_DIR}；用 policyqa relevance train 训练）"
+    card = RelevanceCard.read(ARTIFACT_DIR)
+    size = (ARTIFACT_DIR / WEIGHTS_NAME).stat().st_size / 1e6
+    base_built = (config.model_cache / MODEL_DIR_NAME / "config.json").exists()
+    in_use = ("正在使用" if base_built else "e5 构建后启用") if config.reranker == "auto" else "未使用（POLICYQA_RERANKER=off）"
+    return (f"相关性模型：e5 前 {card.layers} 层交叉编码器 + LoRA（{ARTIFACT_DIR}，{size:.1f} MB，"
+            f"权重 sha256 {artifact_digest()[:12]}），{in_use}\n"
+            f"  训练数据：{'、'.join(card.sources)}，{card.groups} 组，sha256 {card.data_sha256[:12]}；"
+            f"拒答阈值 {card.answerable}，判定阈值 {card.decides}")

@@ -32,6 +32,7 @@ from policyqa.index.embedder import Embedder
 from policyqa.index.intent import NO_INTENT, QueryIntent, read_intent
 from policyqa.index.passages import clause_id_of
 from policyqa.index.query import Query
+from policyqa.index.rerank import Reranker
 from policyqa.index.synonyms import SynonymTable
 from policyqa.index.tokenize import ChineseTokenizer
 from policyqa.index.vector_store import FaissStore
@@ -88,15 +89,17 @@ class HybridRetriever:
     def __init__(self, catalog: Catalog, store: FaissStore, bm25: BM25Index, embedder: Embedder,
                  tokenizer: ChineseTokenizer, *, k: int = 5, fusion: FusionSettings | None = None,
                  routes: bool = True, dense: bool = True, lexical: bool = True,
-                 synonyms: SynonymTable | None = None) -> None:
+                 synonyms: SynonymTable | None = None, reranker: Reranker | None = None) -> None:
         """Hold the loaded parts; ``synonyms`` defaults to the bundled table (pass ``SynonymTable()``
-        for none). Raises ValueError when ``k`` < 1."""
+        for none); ``reranker`` (the relevance model) reorders the fused candidates. Raises
+        ValueError when ``k`` < 1."""
         if k < 1:
             raise ValueError(f"k must be ≥ 1, got {k}")
         self.catalog, self.store, self.bm25 = catalog, store, bm25
         self.embedder, self.tokenizer = embedder, tokenizer
         self.k, self.fusion = k, fusion or FusionSettings()
         self.routes, self.dense, self.lexical = routes, dense, lexical
+        self.reranker = reranker
         self.synonyms = SynonymTable.load() if synonyms is None else synonyms
         self.resolver = DocumentResolver(catalog.documents)
         self._row_docs = np.array([catalog.clause(clause_id_of(r)).doc for r in store.ids], dtype=object)
@@ -137,12 +140,19 @@ class HybridRetriever:
             per_group = [self._fused(query, {d}, k) for d in named]
             fused = [h for group in zip(*per_group) for h in group] + [h for g in per_group for h in g]
         elif intent.across_documents:
-            fused = _one_per_document_first(self._fused(query, scope, 3 * k + len(hits)), k)
+            fused = _one_per_document_first(self._reranked(query, self._fused(query, scope, self._pool(3 * k) + len(hits))), k)
         else:
-            fused = self._fused(query, scope, k + len(hits))
+            fused = self._reranked(query, self._fused(query, scope, self._pool(k) + len(hits)))
         for hit in fused:
             hits.setdefault(hit.clause.id, hit)
         return list(hits.values())[:k]
+
+    def _pool(self, k: int) -> int:
+        """How many fused candidates to take: the reranker's pool when there is one."""
+        return max(k, self.reranker.pool) if self.reranker is not None else k
+
+    def _reranked(self, query: Query, hits: list[Hit]) -> list[Hit]:
+        return self.reranker.rerank(query.text, hits) if self.reranker is not None else hits
 
     def missing_references(self, query: Query | str) -> list[str]:
         """One message per clause reference in ``query`` that names no existing clause of the

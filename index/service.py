@@ -18,8 +18,9 @@ from policyqa.atomic import atomic_dir
 from policyqa.index.bm25 import BM25Index
 from policyqa.index.builder import BuildStats, IndexBuilder
 from policyqa.index.catalog import Catalog
-from policyqa.index.embedder import Embedder, SentenceTransformerEmbedder
+from policyqa.index.embedder import Embedder, HashEmbedder, SentenceTransformerEmbedder
 from policyqa.index.manifest import MANIFEST_FILE, Manifest
+from policyqa.index.rerank import Reranker
 from policyqa.index.retriever import HybridRetriever
 from policyqa.index.tokenize import ChineseTokenizer
 from policyqa.index.vector_store import FaissStore
@@ -133,4 +134,18 @@ def load_retriever(config: Config, *, embedder: Embedder | None = None, **option
     store = FaissStore.load(config.index_dir, manifest.dim)
     bm25 = BM25Index.load(config.index_dir)
     tokenizer = ChineseTokenizer().load()
+    if "reranker" not in options:   # the model rides with a neural embedder; a model-free index gets none
+        options["reranker"] = None if isinstance(embedder, HashEmbedder) else load_reranker(config)
     return HybridRetriever(catalog, store, bm25, embedder, tokenizer, k=config.top_k, **options)
+
+
+def load_reranker(config: Config) -> Reranker | None:
+    """The shipped relevance model on the built e5 weights, or None when ``config.reranker`` is
+    ``off`` or the e5 model has not been built (an index made with another embedder)."""
+    from policyqa.index.model_build import MODEL_DIR_NAME
+    from policyqa.index.relevance import RelevanceModel
+
+    base = config.model_cache / MODEL_DIR_NAME
+    if config.reranker == "off" or not (base / "config.json").exists():
+        return None
+    return Reranker(RelevanceModel.load(base))

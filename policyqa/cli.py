@@ -118,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     _library_commands(add)
     _question_commands(add)
+    from policyqa.index.relevance_cli import add_commands
+    add_commands(sub)
     return parser
 
 
@@ -142,7 +144,7 @@ def _library_commands(add) -> None:
     p.add_argument("name")
     p.add_argument("--quiet", action="store_true")
 
-    add("models", cmd_models, "Show the embedding model: what is installed and where.")
+    add("models", cmd_models, "Show the embedding model and the relevance model: what is installed and where.")
 
 
 def _question_commands(add) -> None:

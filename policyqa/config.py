@@ -11,6 +11,9 @@ BUNDLED_CORPUS = _REPO_ROOT / "corpus"
 always reads these files, whatever ``corpus_dir`` says)."""
 
 
+RERANKER_CHOICES = ("auto", "off")
+
+
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser() if value else default
@@ -23,7 +26,10 @@ class Config:
     Environment variables (all optional): ``POLICYQA_HOME`` (default ``~/.local/share/policyqa``),
     ``POLICYQA_INDEX`` (default ``$POLICYQA_HOME/index``), ``POLICYQA_CACHE`` (model cache, default
     ``~/.cache/policyqa/models``), ``POLICYQA_EMBEDDER`` (``e5`` for the bundled model, ``e5-adapted``
-    for it fine-tuned to the domain, or the path of any local sentence-transformers folder), ``POLICYQA_CORPUS`` (the bundled corpus folder).
+    for it fine-tuned to the domain, or the path of any local sentence-transformers folder), ``POLICYQA_CORPUS`` (the bundled corpus folder),
+    ``POLICYQA_RERANKER`` (``auto``, the default: the shipped relevance model reranks and decides
+    answerability and verdicts whenever the e5 model is built; ``off``: the fused ranking and the
+    word-coverage heuristics alone).
     """
 
     home: Path
@@ -31,6 +37,7 @@ class Config:
     model_cache: Path
     corpus_dir: Path
     embedder: str = "e5"
+    reranker: str = "auto"
     top_k: int = 5
     max_file_bytes: int = 50_000_000
 
@@ -44,6 +51,7 @@ class Config:
             model_cache=_env_path("POLICYQA_CACHE", Path.home() / ".cache" / "policyqa" / "models"),
             corpus_dir=_env_path("POLICYQA_CORPUS", BUNDLED_CORPUS),
             embedder=os.environ.get("POLICYQA_EMBEDDER", "e5"),
+            reranker=os.environ.get("POLICYQA_RERANKER", "auto"),
         )
         return config.with_overrides(**overrides)
 
@@ -56,6 +64,8 @@ class Config:
             if key.endswith("_dir") or key in ("home", "model_cache"):
                 value = Path(str(value)).expanduser()
             clean[key] = value
+        if clean.get("reranker", self.reranker) not in RERANKER_CHOICES:
+            raise ValueError(f"POLICYQA_RERANKER 只能是 {' 或 '.join(RERANKER_CHOICES)}，收到 {clean.get('reranker')}")
         if clean.get("top_k", self.top_k) <= 0:  # type: ignore[operator]
             raise ValueError(f"top_k 必须为正整数，收到 {clean['top_k']}")
         return replace(self, **clean)

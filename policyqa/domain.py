@@ -136,13 +136,16 @@ class Hit:
     """A clause found for a query, with its fused score and how it was found.
 
     ``found_by`` names the routes (lookup, header, outline, section, dense, bm25, followup);
-    ``alternates`` are ids of reposted copies of the same clause, kept as alternate sources.
+    ``alternates`` are ids of reposted copies of the same clause, kept as alternate sources;
+    ``relevance`` the relevance model's probability that the clause answers the question (None
+    when no model read it).
     """
 
     clause: Clause
     score: float
     found_by: tuple[str, ...] = ()
     alternates: tuple[str, ...] = ()
+    relevance: float | None = None
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,11 @@ def citation_card(citation: Citation, turn: int, *, open_: bool = False) -> str:
     )
 
 
+def confidence_line(answer: Answer) -> str:
+    """How likely the cited clauses answer the question (the relevance model's probability; word coverage without it)."""
+    return f"把握：{answer.support:.0%}"
+
+
 def verdict_badge(verdict: Verdict | None) -> str:
     """A coloured badge for a compliance verdict ('' when there is none)."""
     if verdict is None:
@@ -76,6 +81,8 @@ def answer_html(answer: Answer, turn: int) -> str:
     notices = "".join(f'<div class="pqa-notice">{esc(n)}</div>' for n in answer.notices)
     if answer.effective_question:
         notices = f'<div class="pqa-muted pqa-effective">结合上文理解为：{esc(answer.effective_question)}</div>' + notices
+    if answer.citations and not answer.abstained:
+        notices += f'<div class="pqa-muted pqa-confidence">{confidence_line(answer)}</div>'
     cards = "".join(citation_card(c, turn) for c in answer.citations)
     cards_block = f'<div class="pqa-cards"><div class="pqa-cards-title">{heading}</div>{cards}</div>' if cards else ""
     return (f'<div class="pqa-answer">{verdict_badge(answer.verdict)}'

@@ -2,6 +2,8 @@
 clauses, rules lead with a verdict, unanswerable questions are refused, follow-ups resolve."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from policyqa.assistant.answer import Turn, Verdict
@@ -28,9 +30,10 @@ def test_compliance_answer_names_its_clause(assistant):
     answer = assistant.ask("学校能开除义务教育阶段的学生吗？")
     assert not answer.abstained and answer.verdict is Verdict.FORBIDDEN
     assert answer.text.startswith("不可以")
-    first = answer.citations[0]
-    assert first.clause.label == "第二十七条" and "不得开除" in first.clause.text
-    assert "不得开除" in answer.text
+    first = answer.citations[0]   # 义务教育法第二十七条 or 未成年人保护法第二十八条: both forbid it
+    assert (first.clause.label, first.clause.doc) in {("第二十七条", "compulsory-education-law.txt"),
+                                                      ("第二十八条", "minors-protection-law.txt")}
+    assert re.search("不得(违反国家规定)?开除", answer.text)
     _assert_grounded(answer, assistant)
 
 
