@@ -62,7 +62,8 @@ def _relevance_line(config: Config) -> str:
     size = (ARTIFACT_DIR / WEIGHTS_NAME).stat().st_size / 1e6
     base_built = (config.model_cache / MODEL_DIR_NAME / "config.json").exists()
     in_use = ("正在使用" if base_built else "e5 构建后启用") if config.reranker == "auto" else "未使用（POLICYQA_RERANKER=off）"
-    return (f"相关性模型：e5 前 {card.layers} 层交叉编码器 + LoRA（{ARTIFACT_DIR}，{size:.1f} MB，"
+    tuned = f"LoRA 秩 {card.lora_rank}" if card.lora_rank else "整层微调"
+    return (f"相关性模型：e5 前 {card.layers} 层交叉编码器（{tuned}；{ARTIFACT_DIR}，{size:.1f} MB，"
             f"权重 sha256 {artifact_digest()[:12]}），{in_use}\n"
             f"  训练数据：{'、'.join(card.sources)}，{card.groups} 组，sha256 {card.data_sha256[:12]}；"
             f"拒答阈值 {card.answerable}，判定阈值 {card.decides}")

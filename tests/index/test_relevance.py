@@ -158,3 +158,17 @@ def test_no_verdict_when_no_clause_decides_the_question(e5_corpus_index, e5_embe
     undecided = assistant.ask("学校可以按考试成绩给学生排名公布吗？")
     assert undecided.verdict in (None, Verdict.UNSPECIFIED)
     assert undecided.abstained or undecided.text.startswith(UNDECIDED)
+
+
+def test_models_names_the_relevance_model_with_its_digests(tmp_path):
+    from policyqa.config import Config
+    from policyqa.index.models_info import describe_models
+    from policyqa.index.relevance import artifact_digest
+
+    card = RelevanceCard.read(ARTIFACT_DIR)
+    text = describe_models(Config.load(index_dir=tmp_path / "none", model_cache=tmp_path / "cache"))
+    line = next(line for line in text.splitlines() if line.startswith("相关性模型"))
+    assert artifact_digest()[:12] in line and "e5 构建后启用" in line
+    assert card.data_sha256[:12] in text and str(card.answerable) in text
+    off = describe_models(Config.load(index_dir=tmp_path / "none", reranker="off"))
+    assert "POLICYQA_RERANKER=off" in off
