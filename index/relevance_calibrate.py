@@ -9,15 +9,17 @@ false refusals of the dev questions that have an answer at or under ``MAX_FALSE_
 question's score is the best probability among its first five reranked candidates, as the
 assistant sees it). Dev questions: the *dev* split of ``evals/data/relevance/wild_questions.jsonl`` (over an index
 holding corpus-wild) and ``evals/data/gold_s11_dev.jsonl`` (over the bundled documents): sets that
-may choose thresholds, never the test splits. ``decides`` (the probability a sentence needs to
-give a verdict) is not tuned on any question: it is the model's own boundary, 0.5, or the
-answerable threshold when that is higher.
+may choose thresholds, never the test splits. ``decides`` (the probability a rule sentence needs to
+give a verdict) is the smallest value of ``DECIDES_GRID`` at which the assistant gives no verdict
+on at least ``MIN_WITHHELD`` of the undecided questions of ``verdict_dev.jsonl`` (compliance
+questions no clause decides, written for this as a dev set; the held-out
+``compliance.jsonl`` is never read here).
 """
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,10 @@ import numpy as np
 
 MAX_FALSE_REFUSAL = 0.05
 FUSION_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0)
+DECIDES_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+MIN_WITHHELD = 0.90
+VERDICT_DEV = Path(__file__).resolve().parent.parent / "evals" / "data" / "relevance" / "verdict_dev.jsonl"
+_VERDICT_NAMES = {"forbidden": "禁止", "allowed": "允许", "required": "要求"}
 WILD_QUESTIONS = Path(__file__).resolve().parent.parent / "evals" / "data" / "relevance" / "wild_questions.jsonl"
 S11_DEV = Path(__file__).resolve().parent.parent / "evals" / "data" / "gold_s11_dev.jsonl"
 
@@ -110,3 +116,28 @@ def choose_answerable(scored: Sequence[Scored], weight: float) -> tuple[float, d
                "dev_false_refusal": round(float((answerable < threshold).mean()), 3) if len(answerable) else None,
                "dev_refusal": round(float((unanswerable < threshold).mean()), 3) if len(unanswerable) else None}
     return threshold, figures
+
+
+def choose_decides(model, ask: Callable[[str], tuple[str | None, Sequence[str]]]) -> tuple[float, dict]:
+    """The verdict threshold (see the module text) and, for each value tried, the dev shares of
+    right verdicts citing the deciding quote and of withheld verdicts on undecided questions.
+    ``ask(question)`` answers with the assistant that reranks with ``model`` (whose card is
+    changed here) and returns the verdict given (禁止/允许/要求…, or None) and the cited clause texts."""
+    from dataclasses import replace
+
+    rows = [json.loads(line) for line in VERDICT_DEV.read_text("utf-8").splitlines() if line.strip()]
+    decided = sum(r["decided"] for r in rows)
+    tried = {}
+    for value in DECIDES_GRID:
+        model.card = replace(model.card, decides=value)
+        right = withheld = 0
+        for row in rows:
+            verdict, cited = ask(row["question"])
+            if row["decided"]:
+                cites = any(_key(row["quote"]) in re.sub(r"\s+", "", text) for text in cited)
+                right += verdict == _VERDICT_NAMES[row["verdict"]] and cites
+            else:
+                withheld += verdict is None
+        tried[value] = (right / max(decided, 1), withheld / max(len(rows) - decided, 1))
+    chosen = next((v for v in DECIDES_GRID if tried[v][1] >= MIN_WITHHELD), DECIDES_GRID[-1])
+    return chosen, {f"dev_verdict_d{v}": [round(a, 3), round(b, 3)] for v, (a, b) in tried.items()}

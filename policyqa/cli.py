@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _library_commands(add)
     _question_commands(add)
-    from policyqa.index.relevance_cli import add_commands
+    from policyqa.relevance_cli import add_commands
     add_commands(sub)
     return parser
 

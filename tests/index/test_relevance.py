@@ -145,8 +145,6 @@ def test_a_verdict_comes_from_the_sentence_that_decides_the_question(e5_corpus_i
 
 
 @pytest.mark.model
-@pytest.mark.xfail(strict=True, reason="issue 13 open: the model judges 教师法第二十二条 (学校应当对教师…工作成绩"
-                   "进行考核) to decide whether rankings may be published, and gives 要求")
 def test_no_verdict_when_no_clause_decides_the_question(e5_corpus_index, e5_embedder):
     from policyqa.assistant.answer import Verdict
     from policyqa.assistant.service import Assistant
@@ -154,7 +152,8 @@ def test_no_verdict_when_no_clause_decides_the_question(e5_corpus_index, e5_embe
     from policyqa.index.service import load_retriever
 
     assistant = Assistant(load_retriever(e5_corpus_index, embedder=e5_embedder), config=e5_corpus_index)
-    # the issue's own example: no bundled clause rules on publishing rankings
+    # the issue's own example: no bundled clause rules on publishing rankings (at the model's own
+    # boundary, 0.5, 教师法第二十二条 on assessing teachers gave 要求; the card's threshold is chosen on dev)
     undecided = assistant.ask("学校可以按考试成绩给学生排名公布吗？")
     assert undecided.verdict in (None, Verdict.UNSPECIFIED)
     assert undecided.abstained or undecided.text.startswith(UNDECIDED)

@@ -13,7 +13,7 @@ from policyqa.index.relevance import ARTIFACT_DIR, RelevanceCard
 
 TRAINING_GROUPS = ARTIFACT_DIR / "train-groups.jsonl.gz"
 """The pinned training data of the shipped model (its sha256 is the card's ``data_sha256``)."""
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"   # ../shared beside the checkout
 
 
 def run_data(args: argparse.Namespace) -> int:
@@ -53,12 +53,15 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
-    """Choose the answerable threshold on dev questions and write it into the artifact's card."""
+    """Choose the fusion weight, the refusal threshold and the verdict threshold on dev questions
+    and write them into the artifact's card."""
     from dataclasses import replace
 
     from policyqa.index.model_build import MODEL_DIR_NAME
     from policyqa.index.relevance import RelevanceModel
-    from policyqa.index.relevance_calibrate import choose_answerable, choose_fusion_weight, score_dev
+    from policyqa.assistant.answer import Verdict
+    from policyqa.assistant.service import Assistant
+    from policyqa.index.relevance_calibrate import choose_answerable, choose_decides, choose_fusion_weight, score_dev
     from policyqa.index.rerank import Reranker
     from policyqa.index.service import load_retriever
 
@@ -66,11 +69,21 @@ def run_calibrate(args: argparse.Namespace) -> int:
     artifact = Path(args.artifact)
     model = RelevanceModel.load(config.model_cache / MODEL_DIR_NAME, artifact)
     model.card = replace(model.card, fusion_weight=0.0)
-    scored = score_dev([load_retriever(config, reranker=Reranker(model))])
+    retriever = load_retriever(config, reranker=Reranker(model))
+    scored = score_dev([retriever])
     weight, mrr = choose_fusion_weight(scored)
     answerable, figures = choose_answerable(scored, weight)
+    model.card = replace(model.card, fusion_weight=weight, answerable=answerable)
+    assistant = Assistant(retriever, config=config)
+
+    def ask(question: str) -> tuple[str | None, list[str]]:
+        answer = assistant.ask(question)
+        verdict = None if answer.verdict in (None, Verdict.UNSPECIFIED) else answer.verdict.value
+        return verdict, [c.clause.text for c in answer.citations]
+
+    decides, verdicts = choose_decides(model, ask)
     card = replace(RelevanceCard.read(artifact), fusion_weight=weight, answerable=round(answerable, 4),
-                   decides=round(max(0.5, answerable), 4), dev=figures | mrr)
+                   decides=round(max(decides, answerable), 4), dev=figures | mrr | verdicts)
     card.write(artifact)
     print(f"fusion_weight {card.fusion_weight}  answerable {card.answerable}  decides {card.decides}  {card.dev}")
     return 0
