@@ -31,9 +31,12 @@ MAX_QUOTES = 3
 @dataclass(frozen=True)
 class Ruling:
     """What the relevance model judged of a compliance question: the sentence that decides it
-    (its rule gives the verdict), or None when no sentence of the related clauses does."""
+    (its rule gives the verdict), or None. ``no_rule`` is true when the best clauses state no rule
+    at all (no 不得/应当/可以 …): only then does the answer say the documents do not decide it; a
+    rule the model is unsure of is quoted without a verdict and without that claim."""
 
     sentence: EvidenceSentence | None
+    no_rule: bool = False
 
 
 @dataclass
@@ -199,7 +202,7 @@ class GroundedComposer:
         if frame.primary in (QuestionKind.COMPLIANCE, QuestionKind.CONFIRM):
             verdict = verdict_of(first.sentence)
             if ruling is not None and ruling.sentence is None:
-                return UNDECIDED_LEAD if frame.primary is QuestionKind.COMPLIANCE else ""
+                return UNDECIDED_LEAD if ruling.no_rule and frame.primary is QuestionKind.COMPLIANCE else ""
             # without the model: a wrong 可以 is the costliest error, so permissive verdicts need a closer match
             needed = self.permit_coverage if verdict in (Verdict.ALLOWED, Verdict.ENCOURAGED) else self.rule_coverage
             if ruling is None and first.coverage < needed:

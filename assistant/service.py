@@ -172,7 +172,7 @@ class Assistant:
         rules = [e for e in evidence if e.rank < RULING_CLAUSES and verdict_of(e.sentence) is not Verdict.UNSPECIFIED]
         rules = list({e.sentence: e for e in rules}.values())[:RULING_SENTENCES]
         if not rules:
-            return Ruling(None)
+            return Ruling(None, no_rule=True)
         scores = self.reranker.sentence_relevance(reading.text, [(e.hit, e.sentence) for e in rules])
         best, score = max(zip(rules, scores), key=lambda pair: pair[1])
         return Ruling(best if score >= self.reranker.decides else None)
