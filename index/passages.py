@@ -9,6 +9,7 @@ filters and citations, and would only add noise to the vectors.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from policyqa.domain import Clause
 
@@ -47,17 +48,29 @@ def passage_windows(clause: Clause, *, min_clause_chars: int = MIN_CLAUSE_CHARS,
     """
     if len(clause.text) < min_clause_chars:
         return []
-    sentences = [s for line in clause.text.split("\n") for s in _SENTENCE_END.split(line) if s.strip()]
+    windows = sentence_groups(text_sentences(clause.text), window_chars)
+    header = "\n".join(p for p in (f"《{clause.title}》", " > ".join(clause.path)) if p)
+    return [f"{header}\n{w}" for w in windows] if len(windows) > 1 else []
+
+
+def text_sentences(text: str) -> list[str]:
+    """The non-blank sentences of ``text``, each line cut after 。；！？ (whitespace kept)."""
+    return [s for line in text.split("\n") for s in _SENTENCE_END.split(line) if s.strip()]
+
+
+def sentence_groups(sentences: Sequence[str], window_chars: int, *, strip: bool = False) -> list[str]:
+    """``sentences`` joined in order into windows of at most ``window_chars`` characters (a
+    longer sentence is its own window; 0: one sentence a window); ``strip`` drops each sentence's
+    surrounding whitespace from the window (the length compared is the sentence's own)."""
     windows, current = [], ""
     for sentence in sentences:
         if current and len(current) + len(sentence) > window_chars:
             windows.append(current)
             current = ""
-        current += sentence
+        current += sentence.strip() if strip else sentence
     if current:
         windows.append(current)
-    header = "\n".join(p for p in (f"《{clause.title}》", " > ".join(clause.path)) if p)
-    return [f"{header}\n{w}" for w in windows] if len(windows) > 1 else []
+    return windows
 
 
 WINDOW_MARK = "@w"

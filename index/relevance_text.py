@@ -2,9 +2,8 @@
 of its sentences, short enough for the model's input (training and scoring use this one module)."""
 from __future__ import annotations
 
-import re
-
 from policyqa.domain import Clause
+from policyqa.index.passages import sentence_groups, text_sentences
 
 WINDOW_CHARS = 150
 """Sentences are grouped into windows of at most about this many characters: with the title and a
@@ -13,9 +12,6 @@ MAX_WINDOWS = 3
 """A clause longer than this many windows is scored on its first ones only (latency bound): on the
 corpus-wild train questions the quoted sentence lies in a clause's first window 51 % of the time,
 second 27 %, third 14 %, later 8 %."""
-
-_SENTENCE_END = re.compile(r"(?<=[。；！？])")
-
 
 def candidate_text(title: str, label: str, text: str) -> str:
     """One text as the model reads it: 《title》label then the text."""
@@ -26,16 +22,7 @@ def candidate_text(title: str, label: str, text: str) -> str:
 def sentence_windows(text: str, window_chars: int = WINDOW_CHARS) -> list[str]:
     """``text`` cut after 。；！？ and regrouped into windows of at most ``window_chars``
     characters (a longer sentence is its own window)."""
-    sentences = [s for line in text.split("\n") for s in _SENTENCE_END.split(line) if s.strip()]
-    windows, current = [], ""
-    for sentence in sentences:
-        if current and len(current) + len(sentence) > window_chars:
-            windows.append(current)
-            current = ""
-        current += sentence.strip()
-    if current:
-        windows.append(current)
-    return windows or [text]
+    return sentence_groups(text_sentences(text), window_chars, strip=True) or [text]
 
 
 def _label(clause: Clause) -> str:
