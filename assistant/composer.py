@@ -149,9 +149,9 @@ class GroundedComposer:
         list question whose heading names what is listed (基本原则). ``premise`` leads the first
         quote when the question asserts something the documents never say. ``ruling`` (from the
         relevance model, for compliance questions) names the sentence that decides the question:
-        it leads and gives the verdict; without one the answer says the documents do not decide
-        it and quotes the related clauses. Without a ruling (no model) the verdict needs the
-        quoted sentence to cover enough of the question's words."""
+        it leads and gives the verdict; without one there is no verdict (see :class:`Ruling`).
+        Without a ruling (no model) the verdict needs the quoted sentence to cover enough of the
+        question's words."""
         draft = draft if draft is not None else Draft()
         if not evidence:
             return draft

@@ -149,7 +149,6 @@ class RefusalPolicy:
             return Decision(False, support, "找到的条款与问题关系不大")
         return Decision(True, support, "", premise_gaps=premises, notes=notes)
 
-
     def _about_question(self, e: EvidenceSentence, judged: bool) -> bool:
         """Is the clause of ``e`` about the question: likely enough to answer it (the relevance
         model) or, without the model, sharing enough of its words?"""

@@ -37,7 +37,7 @@ from policyqa.config import Config
 DATA = Path(__file__).parent / "data" / "relevance"
 GOLD_DIR = Path(__file__).parent / "data"
 DEFAULT_GOLD = "gold_unseen,gold_unanswerable,gold_s11_test,gold_s11_dev,gold,gold_fresh"
-_VERDICTS = {"forbidden": Verdict.FORBIDDEN, "allowed": Verdict.ALLOWED, "required": Verdict.REQUIRED}
+RIGHT, WITHHELD = "decided: right verdict citing the clause", "undecided: no verdict"
 
 
 def _rows(name: str) -> list[dict]:
@@ -57,21 +57,21 @@ class Timed:
         return answer
 
 
-def compliance_figures(system: Timed) -> dict[str, float]:
-    """Right verdicts on decided questions and withheld verdicts on undecided ones."""
+def compliance_figures(system, name: str = "compliance.jsonl") -> dict[str, float]:
+    """Right verdicts on decided questions and withheld verdicts on undecided ones, over the
+    compliance questions of ``data/relevance/<name>`` (``system.ask(question)`` → Answer)."""
     counts: Counter = Counter()
-    for row in _rows("compliance.jsonl"):
+    for row in _rows(name):
         answer = system.ask(row["question"])
         verdict = None if answer.verdict in (None, Verdict.UNSPECIFIED) else answer.verdict
         if row["decided"]:
             cites = any(row["quote"][:10] in c.clause.text for c in answer.citations)
             counts["decided"] += 1
-            counts["right"] += verdict is _VERDICTS[row["verdict"]] and cites
+            counts["right"] += verdict is Verdict[row["verdict"].upper()] and cites
         else:
             counts["undecided"] += 1
             counts["withheld"] += verdict is None
-    return {"decided: right verdict citing the clause": counts["right"] / max(counts["decided"], 1),
-            "undecided: no verdict": counts["withheld"] / max(counts["undecided"], 1)}
+    return {RIGHT: counts["right"] / max(counts["decided"], 1), WITHHELD: counts["withheld"] / max(counts["undecided"], 1)}
 
 
 def wild_figures(system: Timed, splits: set[str]) -> dict[tuple[str, str], dict[str, float]]:

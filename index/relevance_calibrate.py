@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +29,8 @@ MAX_FALSE_REFUSAL = 0.05
 FUSION_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0)
 DECIDES_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 MIN_WITHHELD = 0.90
-VERDICT_DEV = Path(__file__).resolve().parent.parent / "evals" / "data" / "relevance" / "verdict_dev.jsonl"
-_VERDICT_NAMES = {"forbidden": "禁止", "allowed": "允许", "required": "要求"}
+VERDICT_DEV = "verdict_dev.jsonl"
+"""The verdict dev set, in ``evals/data/relevance/``."""
 WILD_QUESTIONS = Path(__file__).resolve().parent.parent / "evals" / "data" / "relevance" / "wild_questions.jsonl"
 S11_DEV = Path(__file__).resolve().parent.parent / "evals" / "data" / "gold_s11_dev.jsonl"
 
@@ -118,26 +118,7 @@ def choose_answerable(scored: Sequence[Scored], weight: float) -> tuple[float, d
     return threshold, figures
 
 
-def choose_decides(model, ask: Callable[[str], tuple[str | None, Sequence[str]]]) -> tuple[float, dict]:
-    """The verdict threshold (see the module text) and, for each value tried, the dev shares of
-    right verdicts citing the deciding quote and of withheld verdicts on undecided questions.
-    ``ask(question)`` answers with the assistant that reranks with ``model`` (whose card is
-    changed here) and returns the verdict given (禁止/允许/要求…, or None) and the cited clause texts."""
-    from dataclasses import replace
-
-    rows = [json.loads(line) for line in VERDICT_DEV.read_text("utf-8").splitlines() if line.strip()]
-    decided = sum(r["decided"] for r in rows)
-    tried = {}
-    for value in DECIDES_GRID:
-        model.card = replace(model.card, decides=value)
-        right = withheld = 0
-        for row in rows:
-            verdict, cited = ask(row["question"])
-            if row["decided"]:
-                cites = any(_key(row["quote"]) in re.sub(r"\s+", "", text) for text in cited)
-                right += verdict == _VERDICT_NAMES[row["verdict"]] and cites
-            else:
-                withheld += verdict is None
-        tried[value] = (right / max(decided, 1), withheld / max(len(rows) - decided, 1))
-    chosen = next((v for v in DECIDES_GRID if tried[v][1] >= MIN_WITHHELD), DECIDES_GRID[-1])
-    return chosen, {f"dev_verdict_d{v}": [round(a, 3), round(b, 3)] for v, (a, b) in tried.items()}
+def choose_decides(withheld: Mapping[float, float]) -> float:
+    """The smallest threshold of ``DECIDES_GRID`` whose share of verdicts withheld on the
+    undecided dev questions (``withheld``, measured for each value) reaches ``MIN_WITHHELD``."""
+    return next((v for v in DECIDES_GRID if withheld[v] >= MIN_WITHHELD), DECIDES_GRID[-1])

@@ -55,11 +55,13 @@ class Reranker:
         fixed = [h for h in hits if pinned(h)]
         ranked = [h for h in hits if not pinned(h)]
         windows: list[list[str]] = []
+        spent = 0
         for hit in ranked[: self.pool]:
             texts = clause_windows(hit.clause)
-            if windows and sum(map(len, windows)) + len(texts) > self.budget:
+            if windows and spent + len(texts) > self.budget:
                 break
             windows.append(texts)
+            spent += len(texts)
         pool, rest = ranked[: len(windows)], ranked[len(windows):]
         flat = [w for ws in windows for w in ws]
         probs = self.model.probabilities(question, flat)

@@ -57,11 +57,12 @@ def run_calibrate(args: argparse.Namespace) -> int:
     and write them into the artifact's card."""
     from dataclasses import replace
 
+    from policyqa.assistant.service import Assistant
+    from policyqa.evals.relevance_bench import RIGHT, WITHHELD, compliance_figures
     from policyqa.index.model_build import MODEL_DIR_NAME
     from policyqa.index.relevance import RelevanceModel
-    from policyqa.assistant.answer import Verdict
-    from policyqa.assistant.service import Assistant
-    from policyqa.index.relevance_calibrate import choose_answerable, choose_decides, choose_fusion_weight, score_dev
+    from policyqa.index.relevance_calibrate import (DECIDES_GRID, VERDICT_DEV, choose_answerable, choose_decides,
+                                                    choose_fusion_weight, score_dev)
     from policyqa.index.rerank import Reranker
     from policyqa.index.service import load_retriever
 
@@ -75,13 +76,12 @@ def run_calibrate(args: argparse.Namespace) -> int:
     answerable, figures = choose_answerable(scored, weight)
     model.card = replace(model.card, fusion_weight=weight, answerable=answerable)
     assistant = Assistant(retriever, config=config)
-
-    def ask(question: str) -> tuple[str | None, list[str]]:
-        answer = assistant.ask(question)
-        verdict = None if answer.verdict in (None, Verdict.UNSPECIFIED) else answer.verdict.value
-        return verdict, [c.clause.text for c in answer.citations]
-
-    decides, verdicts = choose_decides(model, ask)
+    tried = {}
+    for value in DECIDES_GRID:   # the assistant reads the threshold from the model's card
+        model.card = replace(model.card, decides=value)
+        tried[value] = compliance_figures(assistant, VERDICT_DEV)
+    decides = choose_decides({v: f[WITHHELD] for v, f in tried.items()})
+    verdicts = {f"dev_verdict_d{v}": [round(f[RIGHT], 3), round(f[WITHHELD], 3)] for v, f in tried.items()}
     card = replace(RelevanceCard.read(artifact), fusion_weight=weight, answerable=round(answerable, 4),
                    decides=round(max(decides, answerable), 4), dev=figures | mrr | verdicts)
     card.write(artifact)
