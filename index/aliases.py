@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from policyqa.domain import DocKind, DocumentMeta, Level
 from policyqa.errors import UnknownDocument
+from policyqa.regions import short_names
 from policyqa.vocabulary import ALL_KIND_WORDS, KIND_WORDS, REPOST_WORDS, kind_alternation
 
 _KIND_WORDS = {**KIND_WORDS, DocKind.REPOST: REPOST_WORDS}
@@ -47,21 +48,28 @@ def aliases_of(meta: DocumentMeta) -> set[str]:
 
 
 def places_of(meta: DocumentMeta) -> list[str]:
-    """Words naming where a (non-law) document comes from: its region, 国家/教育部 for a national
-    plan, 省/省里 for a provincial one, 市/市里 for a municipal one."""
+    """Words naming where a (non-law) document comes from: its region and the region's short names
+    (安阳市, 安阳; 北京市昌平区, 昌平区, 昌平), 国家/教育部 for a national plan, and the words for
+    the region's own kind of place (市/市里 for a city or a 直辖市, 省/省里 for a province, 区/县
+    for a district) and for its level (省级, 市级, 区级)."""
     if meta.kind is DocKind.LAW:
         return []
     places = []
     if meta.region:
-        places += [meta.region, meta.region.rstrip("市省")]
+        places += [meta.region, *short_names(meta.region)]
     if meta.level is Level.NATIONAL:
         places += list(_NATIONAL_WORDS)
         if 1 < len(meta.issuers) <= len(_ISSUER_COUNT):
             places += [f"{_ISSUER_COUNT[len(meta.issuers) - 1]}部门", f"{_ISSUER_COUNT[len(meta.issuers) - 1]}部委"]
-    if meta.level is Level.PROVINCIAL:
-        places += ["省", "省级", "省里"]
-    if meta.level is Level.MUNICIPAL:
+    suffix = meta.region[-1] if meta.region else None
+    if meta.level is Level.DISTRICT:
+        places += ["区", "区级", "区里", "县", "县级", "县里"]
+    elif suffix == "市" or (suffix is None and meta.level is Level.MUNICIPAL):
         places += ["市", "市级", "市里"]
+    elif suffix == "省" or (suffix is None and meta.level is Level.PROVINCIAL):
+        places += ["省", "省级", "省里"]
+    if meta.level is Level.PROVINCIAL and "省级" not in places:
+        places.append("省级")
     return places
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from policyqa.ingest.web_chrome import SITE_TITLE_ZONE, is_web_chrome
+from policyqa.ingest.web_chrome import SITE_TITLE_ZONE, is_export_chrome, is_web_chrome
 
 # Artefacts of docx→txt converters: "[bookmark: _GoBack]" may sit anywhere in a line.
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
@@ -63,10 +63,18 @@ def remove_web_chrome(lines: Iterable[str]) -> list[str]:
     ]
 
 
+def remove_export_chrome(lines: Iterable[str]) -> list[str]:
+    """Drop the lines a legal database adds to an exported text (citation code, original link)."""
+    return [line for line in lines if not is_export_chrome(line)]
+
+
 def clean_lines(lines: Iterable[str]) -> CleanedLines:
-    """Run every clean-up step on raw lines; returns the kept lines and notes on removed chrome."""
+    """Run every clean-up step on raw lines; returns the kept lines and notes on removed chrome.
+
+    Export chrome is removed quietly (it says nothing about the text being a repost); web-page
+    chrome is counted, since it marks the file as a saved web page."""
     stripped = drop_empty(strip_invisible(remove_bookmarks(normalise_line_endings(lines))))
-    kept = remove_web_chrome(stripped)
-    removed = len(stripped) - len(kept)
+    kept = remove_web_chrome(remove_export_chrome(stripped))
+    removed = len(stripped) - len(kept) - (len(stripped) - len(remove_export_chrome(stripped)))
     warnings = (f"删去 {removed} 行网页杂项（网页标题、导航、浏览量、版权声明等）",) if removed else ()
     return CleanedLines(tuple(kept), warnings, removed)

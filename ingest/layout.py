@@ -11,6 +11,8 @@ from policyqa.ingest import line_kinds as lk
 from policyqa.ingest.numbering import Level, Numbering, heading_title, is_schedule_line, parse_numbering
 
 _LAW_LEVELS = (Level.PART, Level.CHAPTER, Level.SECTION)
+_LONG_TITLE = 120
+"""A title printed twice in a row may be this long (a notice forwarding a long-named document)."""
 
 
 @dataclass
@@ -64,6 +66,9 @@ def read_title(lines: list[str], start: int = 0) -> tuple[list[str], int]:
     i = start
     while i < len(lines) and lk.is_attachment_marker(lines[i]):
         i += 1
+    if (i + 1 < len(lines) and lines[i] == lines[i + 1] and lk.is_title_piece(lines[i], max_chars=_LONG_TITLE)
+            and lk.ends_like_title(lines[i])):
+        return [lines[i]], i + 2   # a title printed twice (exports repeat it above the text)
     pieces: list[str] = []
     while i < len(lines) and len(pieces) < 4 and lk.is_title_piece(lines[i]):
         pieces.append(lines[i])
@@ -138,7 +143,7 @@ class LayoutReader:
     @staticmethod
     def _is_header_line(line: str) -> bool:
         return bool(
-            lk.doc_number_in(line) or lk.history_event(line) or lk.is_addressee(line)
+            lk.doc_number_in(line) or lk.history_event(line) or lk.is_addressee(line) or lk.iso_date(line)
             or lk.is_draft_marker(line) or lk.is_attachment_marker(line)
         )
 

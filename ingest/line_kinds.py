@@ -8,10 +8,15 @@ from policyqa.ingest.numbering import parse_numbering
 from policyqa.numerals import CN_NUMERAL, cn_to_int
 from policyqa.vocabulary import ALL_KIND_WORDS, OTHER_TITLE_ENDINGS, kind_alternation
 
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d+\s*号")
+_DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（〈<]\s*\d{4}\s*[〕\]］】)）〉>]\s*\d+\s*号"   # 教基〔2023〕4号
+    r"|[\u4e00-\u9fff]{1,16}令\s*第\s*\d+\s*号"                                      # 国务院令第617号
+)
+# What may stand beside a 文号 on its own line: brackets, spaces, and the year or date of issue.
+_BESIDE_NUMBER = re.compile(r"[\s()（）]|\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _CN_DATE = re.compile(r"^([〇零一二三四五六七八九]{4})年([十一二三四五六七八九]{1,3})月([十一二三四五六七八九]{1,3})日$")
-_HISTORY = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日.{0,120}?(通过|修正|修订|公布|施行)[^。]*$")
+_HISTORY = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日.{0,120}?(通过|修正|修订|公布|施行|批准|发布)[^。]*$")
 _ORG_SUFFIX = re.compile(r"(部|厅|委|局|委员会|政府|办公室|办公厅|院|会|中心|署|总局|党委|人大)$")
 _SENTENCE_PUNCT = re.compile(r"[。，；,;]")
 _KIND_ENDING = re.compile(
@@ -26,13 +31,18 @@ _ATTACHMENT = re.compile(r"^附件\s*\d*[:：]?$")
 def doc_number_in(line: str) -> str | None:
     """The 文号 (教材厅函〔2023〕3号) when ``line`` is essentially only a 文号, else None."""
     match = _DOC_NUMBER.search(line)
-    if not match or len(line) > len(match.group(0)) + 6:
+    if not match:
+        return None
+    rest = _BESIDE_NUMBER.sub("", line[:match.start()] + " " + line[match.end():])
+    if len(rest) > 4:
         return None
     return re.sub(r"\s+", "", match.group(0))
 
 
 def iso_date(line: str) -> str | None:
-    """ISO date of a line that is only a date (2023年5月9日 or 二〇二三年五月九日), else None."""
+    """ISO date of a line that is only a date (2023年5月9日, （2017年08月14日） or 二〇二三年五月九日),
+    else None."""
+    line = re.sub(r"^[（(]\s*(.*?)\s*[）)]$", r"\1", line.strip())
     match = _DATE.match(line.strip())
     if match:
         y, m, d = (int(g) for g in match.groups())
@@ -79,10 +89,10 @@ def is_attachment_marker(line: str) -> bool:
     return bool(_ATTACHMENT.match(line))
 
 
-def is_title_piece(line: str) -> bool:
+def is_title_piece(line: str, *, max_chars: int = 48) -> bool:
     """Could ``line`` be (part of) a document title: short, no sentence punctuation, unnumbered."""
     return (
-        0 < len(line) <= 48
+        0 < len(line) <= max_chars
         and not _SENTENCE_PUNCT.search(line)
         and parse_numbering(line) is None
         and doc_number_in(line) is None

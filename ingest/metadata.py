@@ -6,13 +6,15 @@ import re
 from policyqa.domain import DocKind, DocumentMeta, Level
 from policyqa.ingest import line_kinds as lk
 from policyqa.ingest.layout import Layout
+from policyqa.regions import place_of
 from policyqa.vocabulary import KIND_WORDS, kind_alternation
 
-_COVERING = re.compile(r"^(?P<issuer>.*?)关于(?:印发|转发|公布)《(?P<inner>.+?)》的通知$")
-_MUNICIPALITY = re.compile(r"(北京|上海|天津|重庆)市|[\u4e00-\u9fff]{2,4}市(?=教育|人民政府|委|深化|关于)")
-_PROVINCE = re.compile(r"[\u4e00-\u9fff]{2,3}(省|自治区)(?=教育|人民政府|委|深化|关于)")
-_NATIONAL = re.compile(r"^(中华人民共和国|教育部|国务院|中共中央|国家|全国人民代表大会)")
-_LEGISLATURE = re.compile(r"全国人民代表大会(?:常务委员会)?")
+_COVERING = re.compile(r"^(?P<issuer>.*?)关于(?:印发|公布)《(?P<inner>[^《》]+?)》的通知$")
+"""A notice issuing the body's own plan: the plan's title is the document's (a forwarded document,
+关于转发《…》的通知, keeps the notice's title: the inner title names another body's document)."""
+_TITLE_ISSUER = re.compile(r"^(?P<issuer>[^《》，。]{2,40}?)(?:关于|印发|转发)")
+_LEGISLATURE = re.compile(r"全国人民代表大会(?:常务委员会)?|[\u4e00-\u9fff]{2,12}?(?=第[一二三四五六七八九十]+届人民代表大会)")
+_STATE_COUNCIL = re.compile(r"国务院")
 _KIND_WORDS = tuple((kind, rf"({kind_alternation(words)})$") for kind, words in KIND_WORDS.items())
 
 
@@ -31,18 +33,26 @@ def _kind_of(title: str | None, is_law: bool) -> DocKind:
 
 
 def _level_and_region(title: str, issuers: tuple[str, ...], body: str) -> tuple[Level | None, str | None]:
-    named = " ".join((title, *issuers))
-    if match := _MUNICIPALITY.search(named):
-        return Level.MUNICIPAL, match.group(0)
-    if match := _PROVINCE.search(named):
-        return Level.PROVINCIAL, match.group(0)
-    if _NATIONAL.search(title) or any(_NATIONAL.search(i) for i in issuers):
-        return Level.NATIONAL, None
+    """Where the document comes from: its issuers' place (安阳市人民政府办公室 → 安阳市, 市级), else a
+    place its title begins with (宁波市学校安全条例), else what its body calls its own area."""
+    for name in (*issuers, title):
+        if place := place_of(name):
+            return place.level, place.region
     if re.search(r"(我省|全省|省级教育行政部门要)", body):
         return Level.PROVINCIAL, None
     if re.search(r"(我市|全市)", body):
         return Level.MUNICIPAL, None
     return None, None
+
+
+def _legislating_body(line: str) -> str | None:
+    """The body a law's history line names: 全国人民代表大会常务委员会, 国务院, or a local
+    人民代表大会常务委员会 (宁波市第十二届人民代表大会常务委员会 → 宁波市人民代表大会常务委员会)."""
+    if match := _LEGISLATURE.search(line):
+        if match.group(0).startswith("全国"):
+            return match.group(0)
+        return match.group(0) + ("人民代表大会常务委员会" if "常务委员会" in line else "人民代表大会")
+    return "国务院" if _STATE_COUNCIL.search(line) else None
 
 
 class MetadataExtractor:
@@ -61,17 +71,25 @@ class MetadataExtractor:
                      and lk.iso_date(header[i + 1])]
         if signature:
             issuers = tuple(dict.fromkeys(n for ln in signature for n in lk.org_names(ln)))
+        if not issuers and title and (named := _TITLE_ISSUER.match(full_title or "")):
+            if lk.is_org_line(named.group("issuer")):
+                issuers = lk.org_names(named.group("issuer"))
         history = [ev for ln in header if (ev := lk.history_event(ln))]
         if history and not issuers:
-            issuers = tuple(dict.fromkeys(m.group(0) for ln in header if (m := _LEGISLATURE.search(ln))))[-1:]
+            # the body that last adopted or amended the text (not one that only approved it)
+            events = [(ev[1], b) for ln in header if (ev := lk.history_event(ln)) and (b := _legislating_body(ln))]
+            issuers = tuple([b for ev, b in events if ev in ("通过", "修正", "修订")][-1:] or [b for _, b in events][:1])
         dates = [d for ln in header if (d := lk.iso_date(ln))]
         adopted = next((d for d, ev in history if ev == "通过"), None)
         amended = tuple(d for d, ev in history if ev in ("修正", "修订"))
         date = dates[-1] if dates else (max(d for d, _ in history) if history else None)
         level, region = _level_and_region(title or "", issuers, body)
+        # a law's history lists the 令 of each revision: the last one is the text's; a notice
+        # prints its own 文号 first (a 文号 cited further down is another document's)
+        numbers = [n for ln in header if (n := lk.doc_number_in(ln))]
         return DocumentMeta(
             doc=doc, title=title, issuers=issuers,
-            doc_number=next((n for ln in header if (n := lk.doc_number_in(ln))), None),
+            doc_number=numbers[-1] if history and numbers else next(iter(numbers), None),
             date=date, level=level, region=region,
             is_draft=any("征求意见稿" in ln for ln in (*layout.title_lines, *header)),
             kind=_kind_of(title, layout.is_law), adopted=adopted, amended=amended,

@@ -11,7 +11,8 @@ def meta_to_record(meta: DocumentMeta, doc: ParsedDocument | None = None) -> dic
         "doc_number": meta.doc_number, "date": meta.date,
         "level": meta.level.value if meta.level else None, "is_draft": meta.is_draft,
         "kind": meta.kind.value, "adopted": meta.adopted, "amended": list(meta.amended),
-        "region": meta.region, "repost_of": meta.repost_of,
+        "region": meta.region, "repost_of": meta.repost_of, "copy_of": meta.copy_of,
+        "superseded_by": meta.superseded_by,
     }
     if doc is not None:
         record["clauses"] = len(doc.clauses)
@@ -29,4 +30,5 @@ def meta_from_record(rec: dict) -> DocumentMeta:
         level=Level(rec["level"]) if rec.get("level") else None, is_draft=bool(rec.get("is_draft")),
         kind=DocKind(rec.get("kind") or "other"), adopted=rec.get("adopted"),
         amended=tuple(rec.get("amended") or ()), region=rec.get("region"), repost_of=rec.get("repost_of"),
+        copy_of=rec.get("copy_of"), superseded_by=rec.get("superseded_by"),
     )

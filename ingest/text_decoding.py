@@ -20,9 +20,15 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's.
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Characters that never occur in a real text file: controls other than tab/newlines/form feed,
-# the replacement character and the private-use area (where GB18030 puts undefined codes).
-_IMPLAUSIBLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd\ue000-\uf8ff]")
+# Characters that never occur in a real text file: controls other than tab/newlines/form feed
+# and the replacement character.
+_IMPLAUSIBLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+# The private-use area: where GB18030 puts undefined codes (so a GB18030 reading holding them is
+# a wrong guess), but also where government files put rare characters a font supplies (U+E010).
+# In a text that is valid Unicode they are kept as a placeholder and reported once.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+PLACEHOLDER = "〓"
+"""The geta mark, the typesetter's sign for a character that cannot be shown."""
 _HAN = re.compile("[\u4e00-\u9fff]")
 # Real Chinese prose uses mostly the 3,755 common characters of GB2312 level 1 (lead bytes
 # B0–D7); bytes of another encoding read as GB18030 scatter over all 20,000+ characters.
@@ -39,7 +45,8 @@ class UndecodableText(ValueError):
 
 @dataclass(frozen=True)
 class DecodedText:
-    """Decoded text, the encoding used and an optional note on how it was chosen."""
+    """Decoded text, the encoding used and an optional note on how it was chosen (or on the
+    characters that had to be replaced)."""
 
     text: str
     encoding: str
@@ -47,7 +54,13 @@ class DecodedText:
 
 
 def decode_text(data: bytes) -> DecodedText:
-    """Decode ``data``; returns text and encoding, raises :class:`UndecodableText` with a Chinese reason."""
+    """Decode ``data``; returns text and encoding, raises :class:`UndecodableText` with a Chinese reason.
+
+    Private-use characters in a valid Unicode text are replaced by :data:`PLACEHOLDER` (noted)."""
+    return _with_placeholders(_decode(data))
+
+
+def _decode(data: bytes) -> DecodedText:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -67,11 +80,22 @@ def decode_text(data: bytes) -> DecodedText:
 
 
 def _check_plausible(text: str) -> str:
-    """Return ``text`` unless it holds control/replacement/private-use characters (then raise)."""
+    """Return ``text`` unless it holds control or replacement characters (then raise)."""
     bad = _IMPLAUSIBLE.search(text)
     if bad:
         raise UndecodableText(f"含有非文本字符 U+{ord(bad.group()):04X}，像是二进制文件或编码错误")
     return text
+
+
+def _with_placeholders(decoded: DecodedText) -> DecodedText:
+    """``decoded`` with each private-use character replaced by :data:`PLACEHOLDER`, noted once."""
+    found = _PRIVATE_USE.findall(decoded.text)
+    if not found:
+        return decoded
+    codes = "、".join(f"U+{ord(c):04X}" for c in dict.fromkeys(found))
+    note = f"{len(found)} 个无法显示的字符（私用区 {codes}，多为生僻字）以{PLACEHOLDER}代替"
+    return DecodedText(_PRIVATE_USE.sub(PLACEHOLDER, decoded.text), decoded.encoding,
+                       "；".join(n for n in (decoded.note, note) if n))
 
 
 def common_han_share(text: str) -> float:
@@ -96,7 +120,7 @@ def _try_gb18030(data: bytes) -> str | None:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    if _IMPLAUSIBLE.search(text) or common_han_share(text) < _MIN_COMMON_HAN_SHARE:
+    if _IMPLAUSIBLE.search(text) or _PRIVATE_USE.search(text) or common_han_share(text) < _MIN_COMMON_HAN_SHARE:
         return None
     return text
 

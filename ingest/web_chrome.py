@@ -44,6 +44,19 @@ _PREV_NEXT = re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上一页|
 _SOURCE = re.compile(r"^(?:文章|信息|文件|新闻|稿件)?来源\s*[:：]")
 
 
+# The lines a legal database stamps on an exported text: a citation code (北大法宝【法宝引证码】
+# CLI.12.1201081: a short name, a bracketed label, a Latin code with dots or dashes) and a link
+# back to the original (原文链接：https://…).
+_CITATION_CODE = re.compile(r"^[\u4e00-\u9fffA-Za-z]{0,12}\s*[【\[][^】\]]{1,12}[】\]]\s*[A-Z]{2,8}[.\-][0-9A-Z.\-]*\d$")
+_LINK_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}(?:链接|网址|地址|URL|url)\s*[:：]\s*)?https?://\S+$")
+
+
+def is_export_chrome(line: str) -> bool:
+    """A line an export adds to a document rather than the document's text: a database citation
+    code or a link back to the original (anywhere in the file)."""
+    return bool(_CITATION_CODE.match(line) or _LINK_LINE.match(line))
+
+
 def _short_plain(line: str, limit: int) -> bool:
     """True for a line of at most ``limit`` characters with no 。/； inside it."""
     return len(line) <= limit and not _SENTENCE_END.search(line.rstrip("。"))

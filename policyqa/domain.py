@@ -11,6 +11,7 @@ class Level(str, Enum):
     NATIONAL = "national"
     PROVINCIAL = "provincial"
     MUNICIPAL = "municipal"
+    DISTRICT = "district"      # 区、县、旗
 
     @classmethod
     def from_str(cls, value: str) -> "Level":
@@ -78,6 +79,8 @@ class DocumentMeta:
     amended: tuple[str, ...] = ()        # laws: amendment dates (ISO)
     region: str | None = None            # 北京市, a province name …
     repost_of: str | None = None         # doc name of the original, for reposts
+    copy_of: str | None = None           # the same document in another file: ingested once, there
+    superseded_by: str | None = None     # laws: the newer version in force (this one 已被修订)
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,7 @@ def test_provincial_draft_metadata(corpus_docs):
 def test_beijing_metadata_is_never_invented(corpus_docs):
     meta = corpus_docs[BEIJING].meta
     assert meta.title == "北京市深化基础教育课程教学改革实施方案"
-    assert meta.level is Level.MUNICIPAL
+    assert meta.level is Level.PROVINCIAL   # a 直辖市 is a provincial-level unit
     assert meta.region == "北京市"
     assert meta.issuers == ()
     assert meta.doc_number is None
