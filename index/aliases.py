@@ -36,15 +36,36 @@ def bare_title(title: str) -> str:
 
 
 def aliases_of(meta: DocumentMeta) -> set[str]:
-    """Every name a user may give this document."""
+    """Every name a user may give this document. A copy has only its file names (its text is
+    the kept file's); an older version of a law is named only with its year (体育法2016年版,
+    2016年的体育法), so the law's plain name is the version in force."""
     names = {meta.doc, meta.doc.rsplit(".", 1)[0]}
+    if meta.copy_of:
+        return names
     kind_words = _KIND_WORDS.get(meta.kind, ())
     if meta.title:
+        names |= set(version_names(meta))
+        if meta.superseded_by:
+            return {n for n in names if n}
         names |= {meta.title, bare_title(meta.title)}
     names |= {p + k for p in places_of(meta) for k in kind_words}
     if meta.is_draft:
         names |= {"征求意见稿", "意见稿", "草案", "征求意见的文件"}
     return {n for n in names if n}
+
+
+def version_names(meta: DocumentMeta) -> list[str]:
+    """A law named with the year of its text: 体育法2016年版, 2016年版体育法, 2016年的体育法,
+    体育法（2016年）, 2016版体育法 (the full title as well as the short one)."""
+    if meta.kind is not DocKind.LAW or not meta.date or not meta.title:
+        return []
+    year = meta.date[:4]
+    names = []
+    for title in dict.fromkeys((meta.title, bare_title(meta.title))):
+        names += [f"{title}{year}年版", f"{year}年版{title}", f"{year}年版的{title}", f"{year}年的{title}",
+                  f"{year}版{title}", f"{title}{year}版", f"{title}（{year}年）", f"{title}({year}年)",
+                  f"{title}（{year}年版）", f"{year}年{title}", f"{year}年修订的{title}", f"{year}年修正的{title}"]
+    return names
 
 
 def places_of(meta: DocumentMeta) -> list[str]:

@@ -6,6 +6,7 @@ so re-ingesting unchanged files embeds nothing.
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +49,10 @@ def _previous_vectors(previous: Path | None, model_id: str) -> tuple[dict[str, s
     return manifest.clause_hashes, store.vectors_for(store.ids), manifest.dim
 
 
+def _clock(seconds: float) -> str:
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
+
+
 class IndexBuilder:
     """Embeds and indexes clauses into a folder; reuses vectors of unchanged clauses."""
 
@@ -67,8 +72,10 @@ class IndexBuilder:
         fresh = [i for i, (row, cid, _) in enumerate(rows) if old_hashes.get(cid) != hash_of[cid] or row not in old_vectors]
         dim = self.embedder.dim if fresh or old_dim is None else old_dim  # no model load when nothing changed
         vectors = np.zeros((len(rows), dim), dtype=np.float32)
-        if fresh:
-            vectors[fresh] = self.embedder.embed_passages([rows[i][2] for i in fresh], progress=progress)
+        if fresh and progress:
+            self._embed_by_document(fresh, rows, clauses, vectors)
+        elif fresh:
+            vectors[fresh] = self.embedder.embed_passages([rows[i][2] for i in fresh])
         fresh_rows = set(fresh)
         for i, (row, _cid, _text) in enumerate(rows):
             if i not in fresh_rows:
@@ -82,3 +89,20 @@ class IndexBuilder:
         corpus = hashlib.sha256("".join(f"{k}{v}" for k, v in sorted(hashes.items())).encode()).hexdigest()[:16]
         Manifest(self.embedder.model_id, dim, self.tokenizer.signature, hashes, corpus, PASSAGE_SCHEME).save(folder)
         return BuildStats(len(clauses), len(fresh), len(rows) - len(fresh), time.perf_counter() - start)
+
+    def _embed_by_document(self, fresh: list[int], rows: list[tuple[str, str, str]], clauses: Sequence[Clause],
+                           vectors: np.ndarray) -> None:
+        """Embed the ``fresh`` rows one document at a time, printing one line per document with
+        the time spent and an estimate of the time left (from the passages embedded so far)."""
+        doc_of = {c.id: c.doc for c in clauses}
+        by_doc: dict[str, list[int]] = {}
+        for i in fresh:
+            by_doc.setdefault(doc_of[rows[i][1]], []).append(i)
+        start, done = time.perf_counter(), 0
+        for n, (doc, todo) in enumerate(by_doc.items(), 1):
+            vectors[todo] = self.embedder.embed_passages([rows[i][2] for i in todo])
+            done += len(todo)
+            spent = time.perf_counter() - start
+            left = spent / done * (len(fresh) - done)
+            print(f"[{n}/{len(by_doc)}] {doc}  {len(todo)} 段  已用 {_clock(spent)}  预计剩余 {_clock(left)}",
+                  file=sys.stderr, flush=True)

@@ -55,6 +55,24 @@ class Catalog:
         """The metadata of a document by file name; raises KeyError."""
         return self._by_doc[doc]
 
+    def cited_title(self, doc: str) -> str:
+        """The title an answer cites: the document's title (its file name when it has none), with
+        the version when the library holds several of one law (中华人民共和国体育法（2016年版，
+        已被修订）)."""
+        meta = self._by_doc[doc]
+        title = meta.title or doc
+        year = f"{meta.date[:4]}年版" if meta.date else "旧版"
+        if meta.superseded_by:
+            return f"{title}（{year}，已被修订）"
+        if any(d.superseded_by == doc for d in self.documents):
+            return f"{title}（{year}）"
+        return title
+
+    def in_force(self, doc: str) -> bool:
+        """False for an older version of a law (superseded) and for a copy ingested elsewhere."""
+        meta = self._by_doc[doc]
+        return not (meta.superseded_by or meta.copy_of)
+
     def clauses_of(self, doc: str) -> list[Clause]:
         """The clauses of one document in reading order."""
         return [c for c in self.clauses if c.doc == doc]

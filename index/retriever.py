@@ -135,7 +135,8 @@ class HybridRetriever:
         hits: dict[str, Hit] = {}
         for hit in self._routed(intent, named):
             hits.setdefault(hit.clause.id, hit)
-        scope = set(named) if named else allowed_docs
+        # unnamed, a question is about the texts in force: not an older version, not a copy
+        scope = set(named) if named else {d for d in allowed_docs if self.catalog.in_force(d)}
         if intent.compares and len(named) >= 2:
             per_group = [self._fused(query, {d}, k) for d in named]
             fused = [h for group in zip(*per_group) for h in group] + [h for g in per_group for h in g]

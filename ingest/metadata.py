@@ -48,6 +48,7 @@ def _level_and_region(title: str, issuers: tuple[str, ...], body: str) -> tuple[
 def _legislating_body(line: str) -> str | None:
     """The body a law's history line names: 全国人民代表大会常务委员会, 国务院, or a local
     人民代表大会常务委员会 (宁波市第十二届人民代表大会常务委员会 → 宁波市人民代表大会常务委员会)."""
+    line = re.sub(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*", "", line)   # the date the line opens with
     if match := _LEGISLATURE.search(line):
         if match.group(0).startswith("全国"):
             return match.group(0)

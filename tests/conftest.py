@@ -17,6 +17,27 @@ def e5_model_dir() -> Path:
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 
 
+WILD_DIR = CORPUS_DIR.parent.parent / "shared" / "corpus-wild"
+
+
+@pytest.fixture(scope="session")
+def wild_dir() -> Path:
+    """``../shared/corpus-wild``: 116 real laws and policy exports, as a user's library."""
+    if not WILD_DIR.is_dir():
+        pytest.skip(f"{WILD_DIR} is missing (the shared data folder sits beside the repository)")
+    return WILD_DIR
+
+
+@pytest.fixture(scope="session")
+def wild_library(tmp_path_factory, corpus_dir, wild_dir):
+    """The bundled corpus plus all of corpus-wild added to one library and parsed (no vectors)."""
+    from policyqa.ingest.pipeline import Library
+
+    library = Library(tmp_path_factory.mktemp("wild-library"))
+    failures = library.add([corpus_dir, wild_dir])
+    return failures, library.parse_all()
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The bundled corpus folder shipped with the repository."""
