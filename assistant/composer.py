@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from policyqa.assistant.answer import Verdict
-from policyqa.assistant.evidence import EvidenceSentence
+from policyqa.assistant.evidence import EvidenceSentence, clause_sentences
 from policyqa.assistant.frame import NOUNS, QuestionFrame, QuestionKind
 from policyqa.assistant.modality import VERDICT_ORDER, Modality, modalities
 from policyqa.assistant.numbers import doc_numbers, find_numbers, same_figures
 from policyqa.domain import Clause
 from policyqa.index.catalog import Catalog
+from policyqa.index.versions import version_changes
 from policyqa.assistant.wording import UNDECIDED_LEAD, count_lead
 from policyqa.numerals import int_to_cn
 
@@ -26,6 +27,10 @@ _VERDICTS = {Modality.FORBID: Verdict.FORBIDDEN, Modality.ENCOURAGE: Verdict.ENC
 _TRAILING = re.compile(r"[。；;，,：:\s]+$")
 _LEADING_LABEL = re.compile(r"^(第[零〇一二两三四五六七八九十百千]+条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]|（\d+）)\s*")
 MAX_QUOTES = 3
+CHANGES_QUOTED = 3
+"""How many reworded and how many added articles an answer on two versions quotes."""
+_CHANGED = re.compile(r"变化|改动|修改了|修订了|改了|变了|有何变|哪些新|新增了")
+"""Asks what changed (between two versions of a law named in the question)."""
 
 
 @dataclass(frozen=True)
@@ -118,9 +123,7 @@ class GroundedComposer:
     # -- framing -------------------------------------------------------------------------------
     def source_name(self, clause: Clause) -> str:
         """《title》label as the answer cites it (the header is 文件信息, the outline 提纲)."""
-        meta = self.catalog.meta(clause.doc)
-        title = meta.title or clause.doc
-        return f"《{title}》{clause.label}"
+        return f"《{self.catalog.cited_title(clause.doc)}》{clause.label}"
 
     def quote(self, draft: Draft, evidence: EvidenceSentence, lead: str = "") -> None:
         """Append one quoted sentence with its citation marker."""
@@ -142,7 +145,7 @@ class GroundedComposer:
     # -- kinds ---------------------------------------------------------------------------------
     def compose(self, frame: QuestionFrame, evidence: Sequence[EvidenceSentence], *,
                 named_docs: Sequence[str] = (), looked_up: bool = False, draft: Draft | None = None,
-                premise: str = "", ruling: Ruling | None = None) -> Draft:
+                premise: str = "", ruling: Ruling | None = None, across: bool = False) -> Draft:
         """The answer to ``frame`` from ``evidence`` (best first), appended to ``draft`` when given;
         empty evidence adds nothing. A clause asked for by number (``looked_up``) is quoted whole
         unless the question asks for one figure, date or rule in it, and so is the best clause of a
@@ -151,14 +154,19 @@ class GroundedComposer:
         relevance model, for compliance questions) names the sentence that decides the question:
         it leads and gives the verdict; without one there is no verdict (see :class:`Ruling`).
         Without a ruling (no model) the verdict needs the quoted sentence to cover enough of the
-        question's words."""
+        question's words. ``across`` (哪些地方/哪些文件…, over evidence from several documents)
+        answers with one line per document: its best sentence."""
         draft = draft if draft is not None else Draft()
+        if versions := self.versions_asked(frame, named_docs):
+            return self._changes(draft, *versions)
         if not evidence:
             return draft
         if looked_up and frame.primary in (QuestionKind.GENERAL, QuestionKind.LIST):
             for clause in dict.fromkeys(e.hit.clause for e in evidence if e.rank == 0):
                 self.quote_whole(draft, clause)  # evidence holds only the clauses asked for
             return draft
+        if across and len({e.hit.clause.doc for e in evidence}) >= 2:
+            return self._per_document(draft, evidence)
         if frame.has(QuestionKind.LIST) and self._outline_list(frame, evidence, draft):
             return self._add_more(draft, [e for e in evidence if e.hit.clause.kind != "outline"], frame, limit=1)
         if len(named_docs) >= 2 and (frame.has(QuestionKind.COMPARE) or frame.primary is QuestionKind.LIST):
@@ -233,6 +241,48 @@ class GroundedComposer:
             quoted.add(e.sentence)
             used_clauses.add(e.hit.clause.id)
             added += 1
+        return draft
+
+    def versions_asked(self, frame: QuestionFrame, docs: Sequence[str]) -> tuple[str, str] | None:
+        """(older, newer) when the question names exactly two versions of one law and asks how they
+        differ (answered article by article from the texts, whatever the evidence), else None."""
+        if len(docs) != 2 or not (frame.has(QuestionKind.COMPARE) or _CHANGED.search(frame.text)):
+            return None
+        a, b = (self.catalog.meta(d) for d in docs)
+        if a.superseded_by and (a.superseded_by == b.doc or a.superseded_by == b.superseded_by) or \
+                b.superseded_by and (b.superseded_by == a.doc or b.superseded_by == a.superseded_by):
+            older, newer = sorted((a, b), key=lambda m: m.date or "")
+            return older.doc, newer.doc
+        return None
+
+    def _changes(self, draft: Draft, older: str, newer: str) -> Draft:
+        """What changed from ``older`` to ``newer``, article by article (:mod:`policyqa.index.versions`):
+        the counts, then a few reworded and added articles of the newer version, each quoted."""
+        changes = version_changes(older, self.catalog.clauses_of(older), newer, self.catalog.clauses_of(newer))
+        new_name, old_name = self.catalog.cited_title(newer), self.catalog.cited_title(older)
+        counts = {kind: len(changes.of(kind)) for kind in ("reworded", "added", "removed")}
+        draft.parts.append(f"《{new_name}》与《{old_name}》逐条对照：修改 {counts['reworded']} 条，新增 "
+                           f"{counts['added']} 条，删去 {counts['removed']} 条，未变 {changes.unchanged} 条"
+                           + ("（全面修订：多数条文已重写，按文字无法逐条对应）。" if changes.rewritten else "。"))
+        for change in changes.of("reworded")[:CHANGES_QUOTED]:
+            body = _TRAILING.sub("", _LEADING_LABEL.sub("", clause_sentences(change.new.text)[0]))
+            n = draft.cite(change.new, change.new.text)
+            draft.parts.append(f"\n修改：{change.new.label}（原{change.old.label}）：“{body}”[{n}]。")
+        for change in changes.of("added")[:CHANGES_QUOTED]:
+            body = _TRAILING.sub("", _LEADING_LABEL.sub("", clause_sentences(change.new.text)[0]))
+            n = draft.cite(change.new, change.new.text)
+            draft.parts.append(f"\n新增：{change.new.label}：“{body}”[{n}]。")
+        return draft
+
+    def _per_document(self, draft: Draft, evidence: Sequence[EvidenceSentence]) -> Draft:
+        """One line per document, in the order retrieval ranked them: its best sentence, cited."""
+        best: dict[str, EvidenceSentence] = {}
+        for e in evidence:   # best first
+            best.setdefault(e.hit.clause.doc, e)
+        ordered = sorted(best.values(), key=lambda e: e.rank)
+        draft.parts.append(f"共 {len(ordered)} 份文件有相关内容：")
+        for e in ordered:
+            self.quote(draft, e, lead="\n")
         return draft
 
     def _side_by_side(self, draft: Draft, evidence: Sequence[EvidenceSentence], named_docs: Sequence[str],

@@ -28,6 +28,8 @@ from policyqa.index.embedder import Embedder
 from policyqa.index.retriever import HybridRetriever
 
 SOURCES_SHOWN = 8
+ACROSS_SHOWN = 20
+"""The most documents a question across documents (哪些地方…) lists, one line each."""
 RULING_CLAUSES = 3
 RULING_SENTENCES = 6
 """A verdict is looked for among the rule sentences of the best three clauses, at most six of them."""
@@ -53,6 +55,7 @@ class PartResult:
     evidence: tuple[EvidenceSentence, ...] = ()
     looked_up: bool = False
     ruling: Ruling | None = None
+    across: bool = False          # 哪些地方/哪些文件…: answered one line per document
 
 
 class Assistant:
@@ -146,7 +149,9 @@ class Assistant:
         """Retrieve for one part and decide (scope, then evidence) whether it is answered;
         ``missing`` are the clause numbers it names that its documents lack."""
         start = time.perf_counter()
-        hits = self._with_outlines(reading, self.retriever.retrieve(reading.query, k=SOURCES_SHOWN, filters=filters))
+        across = reading.query.intent.across_documents and not reading.docs
+        k = ACROSS_SHOWN if across else SOURCES_SHOWN
+        hits = self._with_outlines(reading, self.retriever.retrieve(reading.query, k=k, filters=filters))
         if reading.focus is not None:
             hits = [Hit(reading.focus, 1.0, ("followup",))] + [h for h in hits if h.clause.id != reading.focus.id]
         timings["retrieve_ms"] += (time.perf_counter() - start) * 1000
@@ -154,14 +159,16 @@ class Assistant:
         refused = self.policy.scope(reading, self.scope, missing, looked_up=bool(pinned), before=before)
         if refused is not None:
             return PartResult(reading, refused, tuple(hits))
+        if self.composer.versions_asked(reading.frame, reading.docs):
+            return PartResult(reading, Decision(True, 1.0, "逐条对照同一法律的两个版本"), tuple(hits))
         ignore = [reading.text[m.start:m.end] for m in reading.query.mentions] + \
             [self.catalog.meta(d).title or "" for d in reading.docs]
-        evidence = self.selector.select(reading.frame, reading.query, pinned or hits[:5], ignore=ignore)
+        evidence = self.selector.select(reading.frame, reading.query, pinned or (hits if across else hits[:5]), ignore=ignore)
         presupposed = [] if reading.asks_content else self.scope.unmentioned_years(reading)
         decision = self.policy.evidence(reading, evidence, looked_up=bool(pinned), presupposed=presupposed,
                                         missing_refs=missing)
         ruling = self._ruling(reading, evidence) if decision.answerable and not pinned else None
-        return PartResult(reading, decision, tuple(hits), tuple(evidence), bool(pinned), ruling)
+        return PartResult(reading, decision, tuple(hits), tuple(evidence), bool(pinned), ruling, across and not pinned)
 
     def _ruling(self, reading: Reading, evidence: Sequence[EvidenceSentence]) -> Ruling | None:
         """For a compliance question, the sentence of the best clauses that the relevance model
@@ -186,7 +193,8 @@ class Assistant:
             if result.decision.answerable:
                 premise = "前提有误，" if result.decision.premise_gaps else ""
                 self.composer.compose(result.reading.frame, list(result.evidence), named_docs=result.reading.docs,
-                                      looked_up=result.looked_up, draft=draft, premise=premise, ruling=result.ruling)
+                                      looked_up=result.looked_up, draft=draft, premise=premise, ruling=result.ruling,
+                                      across=result.across)
             else:
                 self._refusal(draft, result)
         if any(r.reading.english for r in results):
@@ -256,9 +264,9 @@ class Assistant:
         for n, (clause_id, sentences) in enumerate(draft.cited.items(), 1):
             clause = draft.clauses[clause_id]
             meta = self.catalog.meta(clause.doc)
-            out.append(Citation(n, clause, meta.title or clause.doc, meta.doc_number, meta.date,
+            out.append(Citation(n, clause, self.catalog.cited_title(clause.doc), meta.doc_number, meta.date,
                                 tuple(s for s in sentences if s)))
         return tuple(out)
 
     def _title(self, doc: str) -> str:
-        return self.catalog.meta(doc).title or doc
+        return self.catalog.cited_title(doc)

@@ -24,6 +24,9 @@ _MENTION_END = re.compile(rf"({kind_alternation(ALL_KIND_WORDS, REPOST_WORDS, ('
 _NAMED_KIND = re.compile(rf"(.{{2,}}?)({kind_alternation(ALL_KIND_WORDS)})")
 """A short name and the kind of document it ends with (扩优提质意见 → 扩优提质 + 意见)."""
 _ISSUER_COUNT = "一二三四五六七八九"
+_CONJUNCTION = re.compile(r"(和|与|及|以及|跟|同|、)$")
+_YEAR = re.compile(r"(?:19|20)\d{2}年?版?")
+"""Words joining two places that share what follows (信阳市和驻马店市的实施意见)."""
 _GENERIC_NAMES = frozenset(w for words in _KIND_WORDS.values() for w in words)
 
 
@@ -149,12 +152,58 @@ class DocumentResolver:
                 if not any(taken[start:end]):
                     taken[start:end] = [True] * (end - start)
                     found.append(DocumentMention(hit.doc, start, end))
+        found += self._coordinated(question, found)
         seen, ordered = set(), []
         for mention in sorted(found, key=lambda x: x.start):
             if mention.doc not in seen:
                 seen.add(mention.doc)
                 ordered.append(mention)
         return ordered
+
+    def _coordinated(self, question: str, found: list[DocumentMention]) -> list[DocumentMention]:
+        """Places joined before one named document share its name: in 信阳市和驻马店市的美育实施意见
+        the 美育实施意见 of 信阳市 is named too. For each mention preceded by a place word and a
+        conjunction, that place with the rest of the mention (its own place dropped) is resolved."""
+        out = []
+        places = {w: d for d in self.documents for w in places_of(d) if d.region and w.startswith(d.region[:2])}
+        for mention in found:
+            text = question[mention.start:mention.end]
+            own = max((p for p in places_of(self._meta(mention.doc)) if text.startswith(p)), key=len, default=None)
+            before = question[:mention.start]
+            conj = _CONJUNCTION.search(before)
+            if own is None or conj is None:
+                continue
+            head = before[:conj.start()]
+            word = max((w for w in places if head.endswith(w)), key=len, default=None)
+            if word is None:
+                continue
+            name, _ = _without_fillers(word + text[len(own):])
+            docs = self._alias.get(name) or self._fuzzy(name)
+            if len(docs) == 1 and next(iter(docs)) != mention.doc:
+                out.append(DocumentMention(next(iter(docs)), len(head) - len(word), len(head)))
+        return out + self._other_years(question, found)
+
+    def _other_years(self, question: str, found: list[DocumentMention]) -> list[DocumentMention]:
+        """Years joined to a named version share its name: 体育法2016年版和2022年版,
+        2016年版和2022年版体育法 — the other year is resolved with the mention's year swapped."""
+        out = []
+        for mention in found:
+            text = question[mention.start:mention.end]
+            for year in _YEAR.finditer(text):
+                after = re.match(rf"(?:和|与|及|、|跟|同)({_YEAR.pattern})", question[mention.end:])
+                before = re.search(rf"({_YEAR.pattern})(?:和|与|及|、|跟|同)$", question[:mention.start])
+                for other, start, end in ((after, mention.end, mention.end), (before, mention.start, mention.start)):
+                    if other is None:
+                        continue
+                    name = text[:year.start()] + other.group(1) + text[year.end():]
+                    docs = self._alias.get(name, set())
+                    if len(docs) == 1 and next(iter(docs)) != mention.doc:
+                        base = end if other is after else start - len(other.group(0))
+                        out.append(DocumentMention(next(iter(docs)), base + other.start(1), base + other.end(1)))
+        return out
+
+    def _meta(self, doc: str) -> DocumentMeta:
+        return next(d for d in self.documents if d.doc == doc)
 
     def _find_exact(self, question: str, taken: list[bool]) -> list[DocumentMention]:
         found = []

@@ -26,6 +26,16 @@ the answering clause 0.541 / 0.536 / 0.542 / 0.540 / 0.536 / 0.538 with budgets 
 gains nothing."""
 
 
+LISTS = 1.0
+"""The ranking score (:meth:`Reranker.ranking_scores`: probability + fusion weight × relative fused
+score, at most 1.5) a document's best clause needs for a question across documents (哪些地方…) to
+list it. Chosen on the 6 cross-document questions of ``evals/data/gold_wild_library_dev.jsonl``
+(F1 of the listed documents against the grep-checked ones): 0.53 / 0.59 / 0.55 / 0.60 / 0.63 /
+0.50 / 0.48 at 0.6 / 0.7 / 0.8 / 0.9 / 1.0 / 1.1 / 1.2; the probability alone at its decision
+point 0.5 gave 0.54 (the model also finds "answers" in off-topic clauses the fused ranking puts
+last)."""
+
+
 def pinned(hit: Hit) -> bool:
     """Was ``hit`` found by a route that names it rather than by ranking?"""
     return bool(PINNED_ROUTES & set(hit.found_by))
@@ -69,10 +79,27 @@ class Reranker:
         for hit, ws in zip(pool, windows):
             scored.append(replace(hit, relevance=float(probs[at:at + len(ws)].max())))
             at += len(ws)
+        order = self.ranking_scores(scored)
+        scored = [h for _, h in sorted(zip(order, scored), key=lambda pair: -pair[0])]
+        return fixed + scored + list(rest)
+
+    def ranking_scores(self, scored: Sequence[Hit]) -> list[float]:
+        """What candidates are ordered by: relevance + the card's ``fusion_weight`` × the fused
+        score relative to the best of ``scored``."""
         top = max((h.score for h in scored), default=1.0) or 1.0
         weight = self.model.card.fusion_weight
-        scored.sort(key=lambda h: -(h.relevance + weight * h.score / top))
-        return fixed + scored + list(rest)
+        return [h.relevance + weight * h.score / top for h in scored]
+
+    def score(self, question: str, hits: Sequence[Hit]) -> list[Hit]:
+        """Each of ``hits`` with its relevance (its best window's probability), in the given order,
+        every window read (no budget: for scanning documents one clause each)."""
+        windows = [clause_windows(h.clause) for h in hits]
+        probs = self.model.probabilities(question, [w for ws in windows for w in ws])
+        scored, at = [], 0
+        for hit, ws in zip(hits, windows):
+            scored.append(replace(hit, relevance=float(probs[at:at + len(ws)].max())))
+            at += len(ws)
+        return scored
 
     def sentence_relevance(self, question: str, sentences: Sequence[tuple[Hit, str]]) -> list[float]:
         """The probability that each (hit, sentence of its clause) answers ``question``, in one batch."""

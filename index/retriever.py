@@ -32,7 +32,7 @@ from policyqa.index.embedder import Embedder
 from policyqa.index.intent import NO_INTENT, QueryIntent, read_intent
 from policyqa.index.passages import clause_id_of
 from policyqa.index.query import Query
-from policyqa.index.rerank import Reranker
+from policyqa.index.rerank import LISTS, Reranker
 from policyqa.index.synonyms import SynonymTable
 from policyqa.index.tokenize import ChineseTokenizer
 from policyqa.index.vector_store import FaissStore
@@ -40,6 +40,11 @@ from policyqa.index.vector_store import FaissStore
 _ISSUING = re.compile(r"现将.{0,60}印发|印发《|发布《")
 _IN_EFFECT = re.compile(r"自.{2,30}(起施行|起实施|起执行|施行|生效)")
 _HEADING_NUMBER = re.compile(r"^(第[一二三四五六七八九十百零]+[章节编]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
+
+
+ACROSS_CANDIDATES = 30
+"""How many documents' best clauses the relevance model reads for a question across documents
+(about 1 s on 2 cores at up to three windows each)."""
 
 
 def _one_per_document_first(hits: list[Hit], k: int) -> list[Hit]:
@@ -140,6 +145,8 @@ class HybridRetriever:
         if intent.compares and len(named) >= 2:
             per_group = [self._fused(query, {d}, k) for d in named]
             fused = [h for group in zip(*per_group) for h in group] + [h for g in per_group for h in g]
+        elif intent.across_documents and not named:
+            fused = self._across(query, scope, k)
         elif intent.across_documents:
             fused = _one_per_document_first(self._reranked(query, self._fused(query, scope, self._pool(3 * k) + len(hits))), k)
         else:
@@ -147,6 +154,28 @@ class HybridRetriever:
         for hit in fused:
             hits.setdefault(hit.clause.id, hit)
         return list(hits.values())[:k]
+
+    def _across(self, query: Query, scope: set[str], k: int) -> list[Hit]:
+        """For 哪些地方/哪些文件…: every document in ``scope`` is scanned for its best clause (the
+        fused ranking over all their clauses, first clause of each document), the best
+        :data:`ACROSS_CANDIDATES` documents' clauses are scored by the relevance model, and those
+        that state the asked thing (ranking score ≥ :data:`~policyqa.index.rerank.LISTS`) are kept,
+        best first, up to ``k``. Without the model: documents whose best clause scores at
+        least half the best one's fused score. When no document passes, the three best candidates
+        (for the answerability decision to judge)."""
+        every = sum(1 for c in self.catalog.clauses if c.doc in scope)
+        ranked = self._fused(query, scope, every, pool=every)
+        firsts: dict[str, Hit] = {}
+        for hit in ranked:
+            firsts.setdefault(hit.clause.doc, hit)
+        firsts = list(firsts.values())[:ACROSS_CANDIDATES]
+        if self.reranker is not None:
+            scored = self.reranker.score(query.text, firsts)
+            ranked = sorted(zip(self.reranker.ranking_scores(scored), scored), key=lambda pair: -pair[0])
+            kept = [h for score, h in ranked if score >= LISTS]
+            return (kept or [h for _, h in ranked[:3]])[:k]
+        top = firsts[0].score if firsts else 0.0
+        return [h for h in firsts if h.score >= 0.5 * top][:k]
 
     def _pool(self, k: int) -> int:
         """How many fused candidates to take: the reranker's pool when there is one."""
@@ -207,15 +236,16 @@ class HybridRetriever:
             yield from [c for c in self.catalog.clauses_of(source)
                         if c.kind == "preamble" and _ISSUING.search(c.text)][:1]
 
-    def _fused(self, query: Query, docs: set[str], k: int) -> list[Hit]:
-        """Weighted reciprocal-rank fusion of the dense, BM25 and section rankings within ``docs``."""
+    def _fused(self, query: Query, docs: set[str], k: int, *, pool: int | None = None) -> list[Hit]:
+        """Weighted reciprocal-rank fusion of the dense, BM25 and section rankings within ``docs``,
+        each ranking ``pool`` deep (the fusion settings' pool unless given)."""
         ids = [c.id for c in self.catalog.clauses if c.doc in docs]
-        f = self.fusion
+        f = self.fusion if pool is None else replace(self.fusion, pool=pool)
         scores: dict[str, float] = {}
         routes: dict[str, list[str]] = {}
         rankings = []
         if self.dense:
-            rankings.append(("dense", f.dense_weight, self._dense(query, docs)))
+            rankings.append(("dense", f.dense_weight, self._dense(query, docs, f.pool)))
         if self.lexical:
             rankings.append(("bm25", f.bm25_weight, self.bm25.search(list(query.terms), f.pool, self.bm25.mask(ids))))
         if f.section_weight > 0:
@@ -232,14 +262,14 @@ class HybridRetriever:
         order = sorted(scores, key=lambda cid: -scores[cid])[:k]
         return [self._hit(self.catalog.clause(cid), scores[cid], *dict.fromkeys(routes[cid])) for cid in order]
 
-    def _dense(self, query: Query, docs: set[str]) -> list[tuple[str, float]]:
+    def _dense(self, query: Query, docs: set[str], pool: int) -> list[tuple[str, float]]:
         """Clauses by their best-matching vector (the clause's own or one of its sentence windows):
         a question usually matches one sentence of a clause, not its average."""
-        rows = self.store.search(query.vector, 3 * self.fusion.pool, self._row_mask(docs))
+        rows = self.store.search(query.vector, 3 * pool, self._row_mask(docs))
         best: dict[str, float] = {}
         for row, score in rows:
             best.setdefault(clause_id_of(row), score)
-        return list(best.items())[: self.fusion.pool]
+        return list(best.items())[:pool]
 
     def _section(self, query: str, docs: set[str]) -> list[tuple[str, float]]:
         """The clauses, in reading order, under a heading of ``docs`` that ``query`` names

@@ -54,7 +54,7 @@ class Layout:
     nodes: tuple[Node, ...]
     is_law: bool
     warnings: tuple[str, ...]
-    skipped: tuple[str, ...] = ()       # decorative and table-of-contents lines left out
+    skipped: tuple[str, ...] = ()       # decorative, table-of-contents and repeated title lines left out
 
 
 def _count_articles(lines: list[str]) -> int:
@@ -112,7 +112,8 @@ class LayoutReader:
         """Read ``lines`` (cleaned, non-empty) into a :class:`Layout`."""
         is_law = _count_articles(lines) >= 3
         title_lines, start = read_title(lines)
-        header = list(lines[:start])  # attachment markers and title lines
+        header = [ln for j, ln in enumerate(lines[:start]) if j == 0 or ln != lines[j - 1]]  # markers, title once
+        repeated = [ln for j, ln in enumerate(lines[:start]) if j > 0 and ln == lines[j - 1]]
         signatures = _signature_indices(lines)
         state = _ReadState(is_law=is_law)
         i = start
@@ -138,7 +139,7 @@ class LayoutReader:
                 state.feed(line)
             i += 1
         return Layout(tuple(title_lines), tuple(header), tuple(state.nodes), is_law,
-                      tuple(state.warnings), tuple(state.skipped))
+                      tuple(state.warnings), tuple(repeated + state.skipped))
 
     @staticmethod
     def _is_header_line(line: str) -> bool:

@@ -39,9 +39,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_library(args: argparse.Namespace) -> int:
-    """List the documents in the index with their metadata."""
-    from policyqa.index.library_view import load_documents
-    docs = load_documents(_config(args).index_dir)
+    """List the documents in the index with their metadata, filtered as asked."""
+    from policyqa.index.library_view import STATUSES, LibraryQuery, load_documents, status_of
+    try:
+        query = LibraryQuery.parse(level=args.level, region=args.region, kind=args.kind, year=args.year,
+                                   status=args.status, title=args.title)
+    except ValueError as err:
+        raise PolicyQAError(str(err)) from None
+    docs = query.select(load_documents(_config(args).index_dir))
     if args.json:
         for rec in docs:
             print(json.dumps(rec, ensure_ascii=False))
@@ -50,7 +55,8 @@ def cmd_library(args: argparse.Namespace) -> int:
         title = rec.get("title") or "（无标题）"
         flags = "（征求意见稿）" if rec.get("is_draft") and "征求意见稿" not in title else ""
         print(f"{rec['doc']}\t{title}{flags}\t{rec.get('doc_number') or '-'}\t"
-              f"{rec.get('date') or '-'}\t{rec.get('level') or '-'}\t{rec.get('kind')}\t条款 {rec.get('clauses')}")
+              f"{rec.get('date') or '-'}\t{rec.get('level') or '-'}\t{rec.get('region') or '-'}\t{rec.get('kind')}\t"
+              f"{STATUSES[status_of(rec)]}\t条款 {rec.get('clauses')}")
     return 0
 
 
@@ -139,6 +145,12 @@ def _library_commands(add) -> None:
 
     p = add("library", cmd_library, "List the documents in the library with their metadata.")
     p.add_argument("--json", action="store_true", help="one JSON object per document")
+    p.add_argument("--level", default="", help="national, provincial, municipal or district")
+    p.add_argument("--region", default="", help="part of the region's name (河南, 安阳市 …)")
+    p.add_argument("--kind", default="", help="law, opinion, plan, notice, repost or other")
+    p.add_argument("--year", default="", help="year of the document's date (2016)")
+    p.add_argument("--status", default="", help="in_force, superseded (older law versions), copy or repost")
+    p.add_argument("--title", default="", help="part of the title or file name (美育)")
 
     p = add("remove", cmd_remove, "Remove one document (by file name) from the library and re-index.")
     p.add_argument("name")

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from policyqa.domain import Clause, DocumentMeta, Level
 
-LEVEL_NAMES = {Level.NATIONAL: "国家", Level.PROVINCIAL: "省级", Level.MUNICIPAL: "市级"}
+LEVEL_NAMES = {Level.NATIONAL: "国家", Level.PROVINCIAL: "省级", Level.MUNICIPAL: "市级", Level.DISTRICT: "区县级"}
 # HTML's five plus the characters Markdown or LaTeX would act on, all as numeric entities in one
 # pass (the Chatbot renders Markdown around our HTML).
 _ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "<>&\"'*_`[]#|~$\\"})

@@ -8,7 +8,9 @@ import gradio as gr
 from policyqa.errors import PolicyQAError
 from policyqa.ui.document_view import clause_tree
 from policyqa.ui.html import notice
-from policyqa.ui.library_view import ingest_report, library_table
+from policyqa.index.library_view import STATUSES, LibraryQuery
+from policyqa.ui.html import LEVEL_NAMES
+from policyqa.ui.library_view import KIND_NAMES, ingest_report, library_table
 from policyqa.ui.state import PageState
 
 UPLOAD_TYPES = [".txt", ".md", ".docx", ".pdf", ".html", ".htm"]
@@ -56,9 +58,33 @@ def show_tree(state: PageState, name: str | None) -> str:
         return notice(f"文库中没有 {name}，请刷新页面。", "error")
 
 
+def filtered(state: PageState, level: str, region: str, kind: str, year: str, status: str, title: str) -> str:
+    """The documents table limited to those matching the filters (a bad year is said, not raised)."""
+    records = state.documents()
+    try:
+        query = LibraryQuery.parse(level=level or "", region=region or "", kind=kind or "", year=year or "",
+                                   status=status or "", title=title or "")
+    except ValueError as err:
+        return notice(str(err), "error") + library_table(records)
+    return library_table(records, query.select(records))
+
+
 def library_tab(state: PageState, other_pickers: list[gr.Dropdown]) -> None:
     """Build the tab; uploads and removals also refresh ``other_pickers`` (other tabs' document lists)."""
+    with gr.Row(elem_id="pqa-library-filters"):
+        level = gr.Dropdown([("全部", ""), *[(n, lv.value) for lv, n in LEVEL_NAMES.items()]], value="",
+                            label="层级", elem_id="pqa-filter-level")
+        region = gr.Textbox(label="地区", placeholder="如 河南、安阳市", elem_id="pqa-filter-region")
+        kind = gr.Dropdown([("全部", ""), *[(n, k) for k, n in KIND_NAMES.items()]], value="", label="类型",
+                           elem_id="pqa-filter-kind")
+        year = gr.Textbox(label="年份", placeholder="如 2016", elem_id="pqa-filter-year")
+        status = gr.Dropdown([("全部", ""), *[(n, k) for k, n in STATUSES.items()]], value="", label="状态",
+                             elem_id="pqa-filter-status")
+        title = gr.Textbox(label="标题搜索", placeholder="如 美育", elem_id="pqa-filter-title")
     table = gr.HTML(library_table(state.documents()), elem_id="pqa-library-table")
+    filters = [level, region, kind, year, status, title]
+    for box in filters:
+        box.change(lambda *values: filtered(state, *values), filters, table, api_visibility="private")
     with gr.Accordion("上传文件到文库", open=True):
         files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label="支持 .txt .docx .pdf .html .md",
                         elem_id="pqa-upload", height=160)

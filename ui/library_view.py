@@ -5,11 +5,12 @@ from pathlib import Path
 
 from policyqa.domain import DocKind, Level
 from policyqa.index.service import IngestResult
+from policyqa.index.library_view import STATUSES, status_of
 from policyqa.ui.html import LEVEL_NAMES, esc
 
 KIND_NAMES = {DocKind.NOTICE.value: "通知", DocKind.PLAN.value: "方案", DocKind.OPINION.value: "意见",
               DocKind.LAW.value: "法律", DocKind.REPOST.value: "转载", DocKind.OTHER.value: "其他"}
-_COLUMNS = ("文件", "标题", "文号", "日期", "层级", "类型", "条款数")
+_COLUMNS = ("文件", "标题", "文号", "日期", "层级", "地区", "类型", "状态", "条款数")
 
 
 def _row(rec: dict) -> list[str]:
@@ -19,16 +20,25 @@ def _row(rec: dict) -> list[str]:
         title += "（征求意见稿）"
     if rec.get("repost_of"):
         title += f"（转载 {rec['repost_of']}）"
+    status = STATUSES[status_of(rec)]
+    if rec.get("superseded_by"):
+        status += f"（现行：{rec['superseded_by']}）"
+    elif rec.get("copy_of"):
+        status += f"（见 {rec['copy_of']}）"
     return [rec["doc"], title, rec.get("doc_number") or "—", rec.get("date") or "—", level or "—",
-            KIND_NAMES.get(rec.get("kind") or "other", "其他"), str(rec.get("clauses", "—"))]
+            rec.get("region") or "—", KIND_NAMES.get(rec.get("kind") or "other", "其他"), status,
+            str(rec.get("clauses", "—"))]
 
 
-def library_table(records: list[dict]) -> str:
-    """The documents of ``documents.jsonl`` as an escaped, horizontally scrollable table."""
+def library_table(records: list[dict], shown: list[dict] | None = None) -> str:
+    """The documents of ``documents.jsonl`` (``shown``: those a filter kept, default all) as an
+    escaped, horizontally scrollable table."""
+    shown = records if shown is None else shown
     head = "".join(f"<th>{c}</th>" for c in _COLUMNS)
-    body = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in _row(r)) + "</tr>" for r in records)
+    body = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in _row(r)) + "</tr>" for r in shown)
     total = sum(int(r.get("clauses") or 0) for r in records)
-    return (f'<div class="pqa-muted">共 {len(records)} 份文件，{total} 条条款</div>'
+    count = f"共 {len(records)} 份文件，{total} 条条款" + (f"；显示 {len(shown)} 份" if len(shown) != len(records) else "")
+    return (f'<div class="pqa-muted">{count}</div>'
             f'<div class="pqa-table-wrap"><table class="pqa-table"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
 

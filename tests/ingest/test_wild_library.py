@@ -121,3 +121,40 @@ def test_summary_of_a_large_library_is_a_few_grouped_lines(library):
     assert any(ln.startswith("副本") and "未成年人保护法(2024-04-26).md = minors-protection-law.txt" in ln for ln in lines)
     assert any(ln.startswith("旧版本") and "体育法(2016-11-07).md → 体育法(2022-06-24).md" in ln for ln in lines)
     assert any("无法显示的字符 ×2" in ln for ln in lines)
+
+
+def test_library_browsing_filters(library):
+    from policyqa.index.library_view import LibraryQuery
+    from policyqa.ingest.records import meta_to_record
+    from policyqa.ui.library_view import library_table
+
+    _, docs = library
+    records = [meta_to_record(d.meta, d) for d in docs.values()]
+    old = LibraryQuery.parse(status="superseded").select(records)
+    assert {r["doc"] for r in old} == {"体育法(2016-11-07).md", "未成年人保护法(2020-10-17).md"}
+    assert {r["region"] for r in LibraryQuery.parse(level="district").select(records)} == {"北京市昌平区", "桂林市象山区"}
+    henan = LibraryQuery.parse(region="河南").select(records)
+    assert [r["region"] for r in henan] == ["河南省"]
+    picked = LibraryQuery.parse(title="美育", year="2016", level="municipal", kind="opinion").select(records)
+    assert len(picked) >= 10
+    assert all("美育" in r["title"] and r["date"].startswith("2016") and r["level"] == "municipal" for r in picked)
+    assert "显示 2 份" in library_table(records, old) and "已被修订（现行：体育法(2022-06-24).md）" in library_table(records, old)
+    with pytest.raises(ValueError, match="四位数字"):
+        LibraryQuery.parse(year="16")
+    with pytest.raises(ValueError, match="district"):
+        LibraryQuery.parse(level="county")
+
+
+def test_what_changed_between_two_versions(library):
+    from policyqa.index.versions import version_changes
+
+    _, docs = library
+    old, new = _doc(docs, "未成年人保护法(2020"), docs["minors-protection-law.txt"]
+    amended = version_changes(old.meta.doc, old.clauses, new.meta.doc, new.clauses)
+    assert [(c.kind, c.old.label, c.new.label) for c in amended.changes] == [("reworded", "第九条", "第九条")]
+    assert amended.unchanged == 131 and not amended.rewritten
+    old, new = _doc(docs, "体育法(2016"), _doc(docs, "体育法(2022")
+    revised = version_changes(old.meta.doc, old.clauses, new.meta.doc, new.clauses)
+    assert revised.rewritten
+    first = next(c for c in revised.of("reworded") if c.new.label == "第一条")
+    assert first.old.label == "第一条"   # 立法目的, reworded

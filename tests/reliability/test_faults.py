@@ -168,12 +168,13 @@ def _write_new_documents(folder: Path, corpus_dir: Path) -> None:
 
 
 def _wait_until_embedding(process: subprocess.Popen, log: Path, stage_parent: Path) -> None:
-    """Poll until the subprocess shows its embedding progress bar with its staging folder present."""
+    """Poll until the subprocess has embedded its first document (one progress line per document:
+    the others are still to embed) with its staging folder present."""
     for _ in range(MAX_POLLS):
         if process.poll() is not None:
             raise AssertionError(f"ingest ended before embedding (exit {process.returncode}):\n{log.read_text()[-2000:]}")
         staged = list(stage_parent.glob(f".index.tmp-{process.pid}-*"))
-        if staged and "Batches" in log.read_text(errors="replace"):
+        if staged and "预计剩余" in log.read_text(errors="replace"):
             return
         time.sleep(POLL_SECONDS)
     raise AssertionError(f"ingest never started embedding:\n{log.read_text()[-2000:]}")
