@@ -187,11 +187,19 @@ class GroundedComposer:
         best = evidence[0]
         fitting = [e for e in evidence if e.fits and e.rank < 3]
         asks_figure = frame.primary in (QuestionKind.QUANTITY, QuestionKind.DATE, QuestionKind.WHO) or frame.asks_doc_number
+        if frame.asks_doc_number:   # a document's own 文号 is the one its metadata records (a 文号 in
+            own = [e for e in fitting if self._own_number(e)]   # its text is usually one it cites)
+            fitting = own or fitting
         if fitting and asks_figure:  # the figure's sentence must also be about the question
             return max(fitting, key=lambda e: e.score + 0.5 * e.coverage)
         if fitting and fitting[0].score >= 0.6 * best.score:
             return fitting[0]
         return best
+
+    def _own_number(self, evidence: EvidenceSentence) -> bool:
+        """Does the sentence hold the 文号 of the document it is from?"""
+        number = self.catalog.meta(evidence.hit.clause.doc).doc_number
+        return bool(number) and re.sub(r"\s", "", number) in re.sub(r"\s", "", evidence.sentence)
 
     def _lead(self, frame: QuestionFrame, first: EvidenceSentence, draft: Draft, ruling: Ruling | None = None) -> str:
         """不可以 / 可以 / 不是 / 前提有误 — only when the quoted wording or figures decide it."""

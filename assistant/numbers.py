@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from policyqa.ingest.line_kinds import DOC_NUMBER
 from policyqa.numerals import cn_to_int
 
 _UNITS = ("%|％|万元|亿元|元|周岁|岁|年级|个月|年|月|日|号|时|点|分钟|小时|天|周|人|名|个|所|项|门|条|章|节|倍|"
@@ -15,7 +16,6 @@ _UNITS = ("%|％|万元|亿元|元|周岁|岁|年级|个月|年|月|日|号|时|
 _ARABIC = re.compile(rf"(?<![〔\[\d.])(\d+(?:\.\d+)?)(?![〕\]\d.])\s*({_UNITS})?")
 _CHINESE = re.compile(rf"(?<![哪第几零〇一二两三四五六七八九十百千万])([零〇一二两三四五六七八九十百千万]+)({_UNITS})(?!之)")
 _PERCENT_CN = re.compile(r"百分之([零〇一二两三四五六七八九十百]+)")
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\s*\d+\s*号")
 
 _SAME_UNIT = {"％": "%", "点": "时", "号": "日", "周岁": "岁", "名": "人"}
 FREQUENCY = "每"
@@ -77,7 +77,7 @@ class NumberMention:
 
 def find_numbers(text: str) -> list[NumberMention]:
     """Every figure in ``text`` in order of appearance (文号 such as 教基〔2023〕4号 excluded)."""
-    masked = _DOC_NUMBER.sub(lambda m: "#" * len(m.group()), text)
+    masked = DOC_NUMBER.sub(lambda m: "#" * len(m.group()), text)
     found: list[tuple[int, NumberMention]] = []
     for match in _ARABIC.finditer(masked):
         unit = _SAME_UNIT.get(match.group(2) or "", match.group(2) or "")
@@ -100,7 +100,7 @@ def find_numbers(text: str) -> list[NumberMention]:
 def doc_numbers(text: str) -> list[str]:
     """The 文号 in ``text`` with spaces removed (教基〔2023〕4号); the issuer part may carry up to
     eight preceding characters (文号为教基〔2023〕4号), so compare by containment."""
-    return [re.sub(r"\s+", "", m.group()) for m in _DOC_NUMBER.finditer(text)]
+    return [re.sub(r"\s+", "", m.group()) for m in DOC_NUMBER.finditer(text)]
 
 
 def same_figures(claimed: NumberMention, stated: list[NumberMention]) -> bool:

@@ -30,7 +30,7 @@ from policyqa.assistant.scope import ScopeChecker, ScopeGap
 from policyqa.assistant.wording import DECLINED, NOT_STATED, UNCONFIRMED
 
 _PROMPT = re.compile(r"(系统提示|提示词|system\s*prompt|隐藏指令|你的指令|你的设定|开发者模式)", re.IGNORECASE)
-_FABRICATE = re.compile(r"(编造|伪造|捏造|虚构|假装|杜撰|起草|草拟|拟一份|写一份|写一条|随便写|帮我写|代写|仿写|"
+_FABRICATE = re.compile(r"(编造|伪造|捏造|虚构|假装|杜撰|(?<![谁责])起草|草拟|拟一份|写一份|写一条|随便写|帮我写|代写|仿写|"
                         r"按(这个|以下|下面的?)格式|以“[^”]{0,20}”的格式|当作条款)")
 _FIGURE_KINDS = (QuestionKind.QUANTITY, QuestionKind.DATE)
 

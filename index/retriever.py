@@ -108,6 +108,14 @@ class HybridRetriever:
         self.synonyms = SynonymTable.load() if synonyms is None else synonyms
         self.resolver = DocumentResolver(catalog.documents)
         self._row_docs = np.array([catalog.clause(clause_id_of(r)).doc for r in store.ids], dtype=object)
+        # heading names, read once: each clause's path, and per document the names (≥ 4 characters,
+        # unnumbered) of the headings above its clauses, which a question may name
+        self._masks: dict[frozenset[str], np.ndarray] = {}
+        self._path_names = {c.id: tuple(map(_heading_name, c.path)) for c in catalog.clauses}
+        self._headings: dict[str, set[str]] = {}
+        for c in catalog.clauses:
+            above = self._path_names[c.id][:-1] if c.path and c.path[-1] == c.label else self._path_names[c.id]
+            self._headings.setdefault(c.doc, set()).update(n for n in above if len(n) >= 4)
 
     def read(self, text: str, *, inherited_docs: Sequence[str] = (), embed: bool = True) -> Query:
         """Read ``text`` once for retrieval: resolve the documents it names, tokenise it, expand
@@ -275,19 +283,20 @@ class HybridRetriever:
         """The clauses, in reading order, under a heading of ``docs`` that ``query`` names
         (某某部分, “某某行动”包括什么, 网络保护): the heading's own words, without
         its number, of at least four characters."""
-        named = {h for h in self._headings(docs) if h in query}
+        named = {h for doc in docs for h in self._headings.get(doc, ()) if h in query}
+        if not named:
+            return []
         return [(c.id, 1.0) for c in self.catalog.clauses
                 if c.doc in docs and c.kind not in ("header", "outline")
-                and any(_heading_name(p) in named for p in c.path)]
-
-    def _headings(self, docs: set[str]) -> set[str]:
-        """Names (≥ 4 characters, unnumbered) of the headings above the clauses of ``docs``."""
-        return {name for c in self.catalog.clauses if c.doc in docs
-                for name in map(_heading_name, c.path[:-1] if c.path[-1] == c.label else c.path)
-                if len(name) >= 4}
+                and any(name in named for name in self._path_names[c.id])]
 
     def _row_mask(self, docs: set[str]) -> np.ndarray:
-        return np.isin(self._row_docs, sorted(docs))
+        key = frozenset(docs)
+        if key not in self._masks:   # most questions share a scope (all texts in force, or one document)
+            if len(self._masks) >= 64:
+                self._masks.clear()
+            self._masks[key] = np.isin(self._row_docs, sorted(docs))
+        return self._masks[key]
 
     def _canonical_id(self, clause_id: str, docs: set[str]) -> str:
         clause = self.catalog.clause(clause_id)

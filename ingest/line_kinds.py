@@ -8,10 +8,11 @@ from policyqa.ingest.numbering import parse_numbering
 from policyqa.numerals import CN_NUMERAL, cn_to_int
 from policyqa.vocabulary import ALL_KIND_WORDS, OTHER_TITLE_ENDINGS, kind_alternation
 
-_DOC_NUMBER = re.compile(
+DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（〈<]\s*\d{4}\s*[〕\]］】)）〉>]\s*\d+\s*号"   # 教基〔2023〕4号
     r"|[\u4e00-\u9fff]{1,16}令\s*第\s*\d+\s*号"                                      # 国务院令第617号
 )
+"""A 文号 in any of its printed shapes, wherever it is read (ingest, questions, answers)."""
 # What may stand beside a 文号 on its own line: brackets, spaces, and the year or date of issue.
 _BESIDE_NUMBER = re.compile(r"[\s()（）]|\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
@@ -30,7 +31,7 @@ _ATTACHMENT = re.compile(r"^附件\s*\d*[:：]?$")
 
 def doc_number_in(line: str) -> str | None:
     """The 文号 (教材厅函〔2023〕3号) when ``line`` is essentially only a 文号, else None."""
-    match = _DOC_NUMBER.search(line)
+    match = DOC_NUMBER.search(line)
     if not match:
         return None
     rest = _BESIDE_NUMBER.sub("", line[:match.start()] + " " + line[match.end():])

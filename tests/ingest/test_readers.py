@@ -137,6 +137,20 @@ def test_valid_utf8_with_control_characters_is_refused(tmp_path):
     assert_unreadable(write(tmp_path, "controls.txt", data), "非文本字符")
 
 
+def test_private_use_characters_become_a_placeholder_noted_once(tmp_path):
+    data = ("学校\ue010美育\ue010工作，\ue234。\n" + PLAN_TEXT).encode("utf-8")
+    source = read_source(write(tmp_path, "rare.txt", data))
+    assert source.lines[0] == "学校〓美育〓工作，〓。"
+    assert [w for w in source.warnings if "私用区" in w] == ["3 个无法显示的字符（私用区 U+E010、U+E234，多为生僻字）以〓代替"]
+
+
+def test_gb18030_reading_with_private_use_characters_is_still_a_wrong_guess():
+    data = ("学校美育工作要求" * 20).encode("gbk") + b"\xaa\xa1"   # GB18030 user-defined area → U+E000
+    assert data[-2:].decode("gb18030") == "\ue000"
+    with pytest.raises(UndecodableText):
+        decode_text(data)
+
+
 def test_oversized_file(tmp_path):
     path = write(tmp_path, "plan.txt", PLAN_TEXT.encode("utf-8"))
     assert_unreadable(path, "文件过大", max_bytes=1_000)
