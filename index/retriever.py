@@ -148,8 +148,10 @@ class HybridRetriever:
         hits: dict[str, Hit] = {}
         for hit in self._routed(intent, named):
             hits.setdefault(hit.clause.id, hit)
-        # unnamed, a question is about the texts in force: not an older version, not a copy
-        scope = set(named) if named else {d for d in allowed_docs if self.catalog.in_force(d)}
+        # unnamed (and not picked by the user's filter), a question is about the texts in force:
+        # not an older version, not a copy
+        in_force = {d for d in allowed_docs if self.catalog.in_force(d)}
+        scope = set(named) if named else (allowed_docs if filters.docs or not in_force else in_force)
         if intent.compares and len(named) >= 2:
             per_group = [self._fused(query, {d}, k) for d in named]
             fused = [h for group in zip(*per_group) for h in group] + [h for g in per_group for h in g]

@@ -78,3 +78,12 @@ def test_what_changed_between_two_versions_is_answered_article_by_article(wild_a
     assert not answer.abstained
     assert "逐条对照" in answer.text and "全面修订" in answer.text
     assert _docs(answer) and set(_docs(answer)) == {"体育法(2022-06-24).md"}
+
+
+def test_an_older_version_picked_in_the_filter_is_searched(wild_assistant):
+    from policyqa.domain import Filters
+
+    answer = wild_assistant.ask("学校体育课有什么要求？", filters=Filters(docs=("体育法(2016-11-07).md",)))
+    assert not answer.abstained
+    assert set(_docs(answer)) == {"体育法(2016-11-07).md"}
+    assert "2016年版，已被修订" in answer.text
