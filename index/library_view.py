@@ -8,6 +8,7 @@ from pathlib import Path
 
 from policyqa.domain import DocKind, Level
 from policyqa.errors import IndexMissing
+from policyqa.vocabulary import LEGAL_FORMS
 from policyqa.ingest.pipeline import DOCUMENTS_FILE
 
 
@@ -37,7 +38,7 @@ def status_of(record: dict) -> str:
 class LibraryQuery:
     """Which documents to show: each set field must match (empty fields match everything).
     ``region`` and ``title`` match a part (河南 finds 河南省; 美育 finds every 美育 title);
-    ``year`` is the year of the document's date."""
+    ``year`` is the year of the document's date; ``form`` a legal form (法律, 行政法规 …)."""
 
     level: Level | None = None
     region: str = ""
@@ -45,18 +46,21 @@ class LibraryQuery:
     year: str = ""
     status: str = ""
     title: str = ""
+    form: str = ""
 
     @classmethod
     def parse(cls, *, level: str = "", region: str = "", kind: str = "", year: str = "", status: str = "",
-              title: str = "") -> "LibraryQuery":
+              title: str = "", form: str = "") -> "LibraryQuery":
         """Read the fields as typed; raises ValueError (one line, naming the valid values)."""
         year = year.strip()
         if year and not re.fullmatch(r"\d{4}", year):
             raise ValueError(f"年份应为四位数字，如 2016，而不是 “{year}”")
         if status and status not in STATUSES:
             raise ValueError(f"未知状态 “{status}”。可选：{'、'.join(STATUSES)}")
+        if form and form not in LEGAL_FORMS:
+            raise ValueError(f"未知法律形式 “{form}”。可选：{'、'.join(LEGAL_FORMS)}")
         return cls(Level.from_str(level) if level else None, region.strip(),
-                   DocKind.from_str(kind) if kind else None, year, status, re.sub(r"\s", "", title))
+                   DocKind.from_str(kind) if kind else None, year, status, re.sub(r"\s", "", title), form)
 
     def admits(self, record: dict) -> bool:
         """Does one ``documents.jsonl`` record pass?"""
@@ -65,6 +69,7 @@ class LibraryQuery:
                 and (self.kind is None or record.get("kind") == self.kind.value)
                 and (not self.year or (record.get("date") or "").startswith(self.year))
                 and (not self.status or status_of(record) == self.status)
+                and (not self.form or record.get("legal_form") == self.form)
                 and (not self.title or self.title in re.sub(r"\s", "", (record.get("title") or "") + record["doc"])))
 
     def select(self, records: list[dict]) -> list[dict]:

@@ -7,7 +7,7 @@ from policyqa.domain import DocKind, DocumentMeta, Level
 from policyqa.ingest import line_kinds as lk
 from policyqa.ingest.layout import Layout
 from policyqa.regions import place_of
-from policyqa.vocabulary import KIND_WORDS, kind_alternation
+from policyqa.vocabulary import KIND_WORDS, LEGAL_FORMS, kind_alternation
 
 _COVERING = re.compile(r"^(?P<issuer>.*?)关于(?:印发|公布)《(?P<inner>[^《》]+?)》的通知$")
 """A notice issuing the body's own plan: the plan's title is the document's (a forwarded document,
@@ -43,6 +43,23 @@ def _level_and_region(title: str, issuers: tuple[str, ...], body: str) -> tuple[
     if re.search(r"(我市|全市)", body):
         return Level.MUNICIPAL, None
     return None, None
+
+
+def _legal_form(title: str, kind: DocKind, level: Level | None, issuers: tuple[str, ...], header: str) -> str | None:
+    """Where a text with articles stands among China's legal forms (立法法): a 法 of the national
+    legislature is 法律; what the State Council adopts or approves, 行政法规; what a local people's
+    congress adopts, 地方性法规; a ministry's or a local government's 令, 规章; anything else with
+    articles from a named issuer (an office's 管理办法), 规范性文件; None when the text names no issuer."""
+    bodies = " ".join(issuers) + " " + header
+    if _LEGISLATURE.search(bodies) and "全国人民代表大会" in bodies and title.endswith("法"):
+        return LEGAL_FORMS[0]
+    if level is Level.NATIONAL and _STATE_COUNCIL.search(bodies):
+        return LEGAL_FORMS[1]
+    if "人民代表大会" in bodies:
+        return LEGAL_FORMS[2]
+    if re.search(r"令\s*第\s*\d+\s*号", bodies):
+        return LEGAL_FORMS[3]
+    return LEGAL_FORMS[4] if issuers else None   # a text that names no issuer: not known
 
 
 def _legislating_body(line: str) -> str | None:
@@ -88,10 +105,12 @@ class MetadataExtractor:
         # a law's history lists the 令 of each revision: the last one is the text's; a notice
         # prints its own 文号 first (a 文号 cited further down is another document's)
         numbers = [n for ln in header if (n := lk.doc_number_in(ln))]
+        kind = _kind_of(title, layout.is_law)
         return DocumentMeta(
             doc=doc, title=title, issuers=issuers,
             doc_number=numbers[-1] if history and numbers else next(iter(numbers), None),
             date=date, level=level, region=region,
             is_draft=any("征求意见稿" in ln for ln in (*layout.title_lines, *header)),
-            kind=_kind_of(title, layout.is_law), adopted=adopted, amended=amended,
+            kind=kind, adopted=adopted, amended=amended,
+            legal_form=_legal_form(title or "", kind, level, issuers, " ".join(header)) if kind is DocKind.LAW else None,
         )

@@ -12,7 +12,7 @@ def meta_to_record(meta: DocumentMeta, doc: ParsedDocument | None = None) -> dic
         "level": meta.level.value if meta.level else None, "is_draft": meta.is_draft,
         "kind": meta.kind.value, "adopted": meta.adopted, "amended": list(meta.amended),
         "region": meta.region, "repost_of": meta.repost_of, "copy_of": meta.copy_of,
-        "superseded_by": meta.superseded_by,
+        "superseded_by": meta.superseded_by, "legal_form": meta.legal_form,
     }
     if doc is not None:
         record["clauses"] = len(doc.clauses)
@@ -30,5 +30,5 @@ def meta_from_record(rec: dict) -> DocumentMeta:
         level=Level(rec["level"]) if rec.get("level") else None, is_draft=bool(rec.get("is_draft")),
         kind=DocKind(rec.get("kind") or "other"), adopted=rec.get("adopted"),
         amended=tuple(rec.get("amended") or ()), region=rec.get("region"), repost_of=rec.get("repost_of"),
-        copy_of=rec.get("copy_of"), superseded_by=rec.get("superseded_by"),
+        copy_of=rec.get("copy_of"), superseded_by=rec.get("superseded_by"), legal_form=rec.get("legal_form"),
     )

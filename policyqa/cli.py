@@ -43,7 +43,7 @@ def cmd_library(args: argparse.Namespace) -> int:
     from policyqa.index.library_view import STATUSES, LibraryQuery, load_documents, status_of
     try:
         query = LibraryQuery.parse(level=args.level, region=args.region, kind=args.kind, year=args.year,
-                                   status=args.status, title=args.title)
+                                   status=args.status, title=args.title, form=args.form)
     except ValueError as err:
         raise PolicyQAError(str(err)) from None
     docs = query.select(load_documents(_config(args).index_dir))
@@ -55,7 +55,8 @@ def cmd_library(args: argparse.Namespace) -> int:
         title = rec.get("title") or "（无标题）"
         flags = "（征求意见稿）" if rec.get("is_draft") and "征求意见稿" not in title else ""
         print(f"{rec['doc']}\t{title}{flags}\t{rec.get('doc_number') or '-'}\t"
-              f"{rec.get('date') or '-'}\t{rec.get('level') or '-'}\t{rec.get('region') or '-'}\t{rec.get('kind')}\t"
+              f"{rec.get('date') or '-'}\t{rec.get('level') or '-'}\t{rec.get('region') or '-'}\t"
+              f"{rec.get('legal_form') or rec.get('kind')}\t"
               f"{STATUSES[status_of(rec)]}\t条款 {rec.get('clauses')}")
     return 0
 
@@ -151,6 +152,7 @@ def _library_commands(add) -> None:
     p.add_argument("--year", default="", help="year of the document's date (2016)")
     p.add_argument("--status", default="", help="in_force, superseded (older law versions), copy or repost")
     p.add_argument("--title", default="", help="part of the title or file name (美育)")
+    p.add_argument("--form", default="", help="legal form: 法律, 行政法规, 地方性法规, 规章 or 规范性文件")
 
     p = add("remove", cmd_remove, "Remove one document (by file name) from the library and re-index.")
     p.add_argument("name")

@@ -81,6 +81,7 @@ class DocumentMeta:
     repost_of: str | None = None         # doc name of the original, for reposts
     copy_of: str | None = None           # the same document in another file: ingested once, there
     superseded_by: str | None = None     # laws: the newer version in force (this one 已被修订)
+    legal_form: str | None = None        # texts with articles: 法律, 行政法规, 地方性法规, 规章, 规范性文件
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ KIND_WORDS: dict[DocKind, tuple[str, ...]] = {
 """Title endings of each kind of document, in the order ingest tries them (a law before the rest)."""
 OTHER_TITLE_ENDINGS = ("办法", "规定", "决定", "细则", "规则", "指南", "标准", "公告", "通告", "批复", "函")
 """Endings of other official documents: a line ending so may be a title, whatever its kind."""
+LEGAL_FORMS = ("法律", "行政法规", "地方性法规", "规章", "规范性文件")
+"""The legal forms a text with articles may take (立法法), from the highest."""
 REPOST_WORDS = ("转载", "新闻稿", "报道")
 """How people call a news page that reposts a document."""
 

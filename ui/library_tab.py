@@ -10,6 +10,7 @@ from policyqa.ui.document_view import clause_tree
 from policyqa.ui.html import notice
 from policyqa.index.library_view import STATUSES, LibraryQuery
 from policyqa.ui.html import LEVEL_NAMES
+from policyqa.vocabulary import LEGAL_FORMS
 from policyqa.ui.library_view import KIND_NAMES, ingest_report, library_table
 from policyqa.ui.state import PageState
 
@@ -58,12 +59,13 @@ def show_tree(state: PageState, name: str | None) -> str:
         return notice(f"文库中没有 {name}，请刷新页面。", "error")
 
 
-def filtered(state: PageState, level: str, region: str, kind: str, year: str, status: str, title: str) -> str:
+def filtered(state: PageState, level: str, region: str, kind: str, year: str, status: str, title: str,
+             form: str = "") -> str:
     """The documents table limited to those matching the filters (a bad year is said, not raised)."""
     records = state.documents()
     try:
         query = LibraryQuery.parse(level=level or "", region=region or "", kind=kind or "", year=year or "",
-                                   status=status or "", title=title or "")
+                                   status=status or "", title=title or "", form=form or "")
     except ValueError as err:
         return notice(str(err), "error") + library_table(records)
     return library_table(records, query.select(records))
@@ -81,8 +83,10 @@ def library_tab(state: PageState, other_pickers: list[gr.Dropdown]) -> None:
         status = gr.Dropdown([("全部", ""), *[(n, k) for k, n in STATUSES.items()]], value="", label="状态",
                              elem_id="pqa-filter-status")
         title = gr.Textbox(label="标题搜索", placeholder="如 美育", elem_id="pqa-filter-title")
+        form = gr.Dropdown([("全部", ""), *[(f, f) for f in LEGAL_FORMS]], value="", label="法律形式",
+                           elem_id="pqa-filter-form")
     table = gr.HTML(library_table(state.documents()), elem_id="pqa-library-table")
-    filters = [level, region, kind, year, status, title]
+    filters = [level, region, kind, year, status, title, form]
     for box in filters:
         box.change(lambda *values: filtered(state, *values), filters, table, api_visibility="private")
     with gr.Accordion("上传文件到文库", open=True):

@@ -26,7 +26,7 @@ def _row(rec: dict) -> list[str]:
     elif rec.get("copy_of"):
         status += f"（见 {rec['copy_of']}）"
     return [rec["doc"], title, rec.get("doc_number") or "—", rec.get("date") or "—", level or "—",
-            rec.get("region") or "—", KIND_NAMES.get(rec.get("kind") or "other", "其他"), status,
+            rec.get("region") or "—", rec.get("legal_form") or KIND_NAMES.get(rec.get("kind") or "other", "其他"), status,
             str(rec.get("clauses", "—"))]
 
 

@@ -158,3 +158,20 @@ def test_what_changed_between_two_versions(library):
     assert revised.rewritten
     first = next(c for c in revised.of("reworded") if c.new.label == "第一条")
     assert first.old.label == "第一条"   # 立法目的, reworded
+
+
+def test_legal_forms(library):
+    from policyqa.index.library_view import LibraryQuery
+    from policyqa.ingest.records import meta_to_record
+
+    _, docs = library
+    assert _doc(docs, "体育法(2022").meta.legal_form == "法律"
+    assert _doc(docs, "教师资格条例").meta.legal_form == "行政法规"        # 国务院令
+    assert _doc(docs, "学校体育工作条例").meta.legal_form == "行政法规"    # 国务院批准
+    assert _doc(docs, "宁波市学校安全条例").meta.legal_form == "地方性法规"
+    assert _doc(docs, "北京市实施《教师法》办法").meta.legal_form == "地方性法规"
+    assert _doc(docs, "桂林市象山区").meta.legal_form == "规范性文件"     # an office's 管理办法
+    assert _doc(docs, "未成年人网络保护条例").meta.legal_form is None     # the file names no issuer
+    assert _doc(docs, "安阳市").meta.legal_form is None                   # not a text with articles
+    records = [meta_to_record(d.meta, d) for d in docs.values()]
+    assert {r["doc"] for r in LibraryQuery.parse(form="行政法规").select(records)} >= {"教师资格条例(1995-12-12).md"}
