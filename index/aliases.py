@@ -26,7 +26,7 @@ _NAMED_KIND = re.compile(rf"(.{{2,}}?)({kind_alternation(ALL_KIND_WORDS)})")
 _ISSUER_COUNT = "一二三四五六七八九"
 _CONJUNCTION = re.compile(r"(和|与|及|以及|跟|同|、)$")
 _YEAR = re.compile(r"(?:19|20)\d{2}年?版?")
-"""Words joining two places that share what follows (信阳市和驻马店市的实施意见)."""
+"""Words joining two places that share what follows (甲市和乙市的实施意见)."""
 _GENERIC_NAMES = frozenset(w for words in _KIND_WORDS.values() for w in words)
 
 
@@ -40,8 +40,8 @@ def bare_title(title: str) -> str:
 
 def aliases_of(meta: DocumentMeta) -> set[str]:
     """Every name a user may give this document. A copy has only its file names (its text is
-    the kept file's); an older version of a law is named only with its year (体育法2016年版,
-    2016年的体育法), so the law's plain name is the version in force."""
+    the kept file's); an older version of a law is named only with its year (某法2016年版,
+    2016年的某法), so the law's plain name is the version in force."""
     names = {meta.doc, meta.doc.rsplit(".", 1)[0]}
     if meta.copy_of:
         return names
@@ -58,8 +58,8 @@ def aliases_of(meta: DocumentMeta) -> set[str]:
 
 
 def version_names(meta: DocumentMeta) -> list[str]:
-    """A law named with the year of its text: 体育法2016年版, 2016年版体育法, 2016年的体育法,
-    体育法（2016年）, 2016版体育法 (the full title as well as the short one)."""
+    """A law named with the year of its text: 某法2016年版, 2016年版某法, 2016年的某法,
+    某法（2016年）, 2016版某法 (the full title as well as the short one)."""
     if meta.kind is not DocKind.LAW or not meta.date or not meta.title:
         return []
     year = meta.date[:4]
@@ -73,7 +73,7 @@ def version_names(meta: DocumentMeta) -> list[str]:
 
 def places_of(meta: DocumentMeta) -> list[str]:
     """Words naming where a (non-law) document comes from: its region and the region's short names
-    (安阳市, 安阳; 北京市昌平区, 昌平区, 昌平), 国家/教育部 for a national plan, and the words for
+    (某市, 某; 某市某区, 某区), 国家/教育部 for a national plan, and the words for
     the region's own kind of place (市/市里 for a city or a 直辖市, 省/省里 for a province, 区/县
     for a district) and for its level (省级, 市级, 区级)."""
     if meta.kind is DocKind.LAW:
@@ -163,8 +163,8 @@ class DocumentResolver:
         return ordered
 
     def _coordinated(self, question: str, found: list[DocumentMention]) -> list[DocumentMention]:
-        """Places joined before one named document share its name: in 信阳市和驻马店市的美育实施意见
-        the 美育实施意见 of 信阳市 is named too. For each mention preceded by a place word and a
+        """Places joined before one named document share its name: in 甲市和乙市的美育实施意见
+        the 美育实施意见 of 甲市 is named too. For each mention preceded by a place word and a
         conjunction, that place with the rest of the mention (its own place dropped) is resolved."""
         out = []
         places = {w: d for d in self.documents for w in places_of(d) if d.region and w.startswith(d.region[:2])}
@@ -186,8 +186,8 @@ class DocumentResolver:
         return out + self._other_years(question, found)
 
     def _other_years(self, question: str, found: list[DocumentMention]) -> list[DocumentMention]:
-        """Years joined to a named version share its name: 体育法2016年版和2022年版,
-        2016年版和2022年版体育法 — the other year is resolved with the mention's year swapped."""
+        """Years joined to a named version share its name: 某法2016年版和2022年版,
+        2016年版和2022年版某法 — the other year is resolved with the mention's year swapped."""
         out = []
         for mention in found:
             text = question[mention.start:mention.end]

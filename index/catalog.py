@@ -57,7 +57,7 @@ class Catalog:
 
     def cited_title(self, doc: str) -> str:
         """The title an answer cites: the document's title (its file name when it has none), with
-        the version when the library holds several of one law (中华人民共和国体育法（2016年版，
+        the version when the library holds several of one law (中华人民共和国某法（2016年版，
         已被修订）)."""
         meta = self._by_doc[doc]
         title = meta.title or doc

@@ -33,7 +33,7 @@ def _kind_of(title: str | None, is_law: bool) -> DocKind:
 
 
 def _level_and_region(title: str, issuers: tuple[str, ...], body: str) -> tuple[Level | None, str | None]:
-    """Where the document comes from: its issuers' place (安阳市人民政府办公室 → 安阳市, 市级), else a
+    """Where the document comes from: its issuers' place (某市人民政府办公室 → 某市, 市级), else a
     place its title begins with (宁波市学校安全条例), else what its body calls its own area."""
     for name in (*issuers, title):
         if place := place_of(name):

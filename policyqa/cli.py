@@ -147,7 +147,7 @@ def _library_commands(add) -> None:
     p = add("library", cmd_library, "List the documents in the library with their metadata.")
     p.add_argument("--json", action="store_true", help="one JSON object per document")
     p.add_argument("--level", default="", help="national, provincial, municipal or district")
-    p.add_argument("--region", default="", help="part of the region's name (河南, 安阳市 …)")
+    p.add_argument("--region", default="", help="part of the region's name (河南, 苏州市 …)")
     p.add_argument("--kind", default="", help="law, opinion, plan, notice, repost or other")
     p.add_argument("--year", default="", help="year of the document's date (2016)")
     p.add_argument("--status", default="", help="in_force, superseded (older law versions), copy or repost")

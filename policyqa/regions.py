@@ -36,7 +36,7 @@ _ORG_START = re.compile(r"人民政府|政府|人民代表大会|人大|党委|�
 
 @dataclass(frozen=True)
 class Place:
-    """Where a body sits: ``region`` is its most specific named division (安阳市, 北京市昌平区);
+    """Where a body sits: ``region`` is its most specific named division (某市, 某市某区);
     ``province`` the provincial-level unit when the name shows one."""
 
     region: str | None
@@ -45,8 +45,8 @@ class Place:
 
 
 def place_of(name: str) -> Place | None:
-    """The place and level of a body or a document named ``name`` (安阳市人民政府办公室 → 安阳市,
-    市级; 北京市昌平区人民政府办公室 → 北京市昌平区, 区县级; 教育部 → national), or None when the
+    """The place and level of a body or a document named ``name`` (某市人民政府办公室 → 某市,
+    市级; 某市某区人民政府办公室 → 某市某区, 区县级; 教育部 → national), or None when the
     name does not begin with a place."""
     name = re.sub(r"\s", "", name)
     if NATIONAL_BODIES.match(name):
@@ -69,8 +69,8 @@ def place_of(name: str) -> Place | None:
 
 
 def short_names(region: str) -> list[str]:
-    """The shorter names people give a region: 北京市 → 北京; 宁夏回族自治区 → 宁夏; 安阳市 → 安阳;
-    北京市昌平区 → 昌平区, 昌平."""
+    """The shorter names people give a region: 北京市 → 北京; 宁夏回族自治区 → 宁夏; 苏州市 → 苏州;
+    苏州市姑苏区 → 姑苏区, 姑苏."""
     province = next((p for p in PROVINCES if region.startswith(p)), None)
     rest = region[len(province):] if province else region
     if province and not rest:

@@ -76,7 +76,7 @@ def library_tab(state: PageState, other_pickers: list[gr.Dropdown]) -> None:
     with gr.Row(elem_id="pqa-library-filters"):
         level = gr.Dropdown([("全部", ""), *[(n, lv.value) for lv, n in LEVEL_NAMES.items()]], value="",
                             label="层级", elem_id="pqa-filter-level")
-        region = gr.Textbox(label="地区", placeholder="如 河南、安阳市", elem_id="pqa-filter-region")
+        region = gr.Textbox(label="地区", placeholder="如 河南、苏州市", elem_id="pqa-filter-region")
         kind = gr.Dropdown([("全部", ""), *[(n, k) for k, n in KIND_NAMES.items()]], value="", label="类型",
                            elem_id="pqa-filter-kind")
         year = gr.Textbox(label="年份", placeholder="如 2016", elem_id="pqa-filter-year")
