@@ -29,6 +29,7 @@ _LEADING_LABEL = re.compile(r"^(第[零〇一二两三四五六七八九十百�
 MAX_QUOTES = 3
 CHANGES_QUOTED = 3
 """How many reworded and how many added articles an answer on two versions quotes."""
+_CHANGE_NAMES = {"reworded": "修改", "added": "新增"}
 _CHANGED = re.compile(r"变化|改动|修改了|修订了|改了|变了|有何变|哪些新|新增了")
 """Asks what changed (between two versions of a law named in the question)."""
 
@@ -272,14 +273,11 @@ class GroundedComposer:
         draft.parts.append(f"《{new_name}》与《{old_name}》逐条对照：修改 {counts['reworded']} 条，新增 "
                            f"{counts['added']} 条，删去 {counts['removed']} 条，未变 {changes.unchanged} 条"
                            + ("（全面修订：多数条文已重写，按文字无法逐条对应）。" if changes.rewritten else "。"))
-        for change in changes.of("reworded")[:CHANGES_QUOTED]:
+        for change in changes.of("reworded")[:CHANGES_QUOTED] + changes.of("added")[:CHANGES_QUOTED]:
             body = _TRAILING.sub("", _LEADING_LABEL.sub("", clause_sentences(change.new.text)[0]))
             n = draft.cite(change.new, change.new.text)
-            draft.parts.append(f"\n修改：{change.new.label}（原{change.old.label}）：“{body}”[{n}]。")
-        for change in changes.of("added")[:CHANGES_QUOTED]:
-            body = _TRAILING.sub("", _LEADING_LABEL.sub("", clause_sentences(change.new.text)[0]))
-            n = draft.cite(change.new, change.new.text)
-            draft.parts.append(f"\n新增：{change.new.label}：“{body}”[{n}]。")
+            was = f"（原{change.old.label}）" if change.old is not None else ""
+            draft.parts.append(f"\n{_CHANGE_NAMES[change.kind]}：{change.new.label}{was}：“{body}”[{n}]。")
         return draft
 
     def _per_document(self, draft: Draft, evidence: Sequence[EvidenceSentence]) -> Draft:

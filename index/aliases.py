@@ -24,9 +24,12 @@ _MENTION_END = re.compile(rf"({kind_alternation(ALL_KIND_WORDS, REPOST_WORDS, ('
 _NAMED_KIND = re.compile(rf"(.{{2,}}?)({kind_alternation(ALL_KIND_WORDS)})")
 """A short name and the kind of document it ends with (扩优提质意见 → 扩优提质 + 意见)."""
 _ISSUER_COUNT = "一二三四五六七八九"
-_CONJUNCTION = re.compile(r"(和|与|及|以及|跟|同|、)$")
-_YEAR = re.compile(r"(?:19|20)\d{2}年?版?")
+_JOINERS = "和|与|及|跟|同|、"
+_CONJUNCTION = re.compile(rf"(以及|{_JOINERS})$")
 """Words joining two places that share what follows (甲市和乙市的实施意见)."""
+_YEAR = re.compile(r"(?:19|20)\d{2}年?版?")
+_YEAR_AFTER = re.compile(rf"(?:{_JOINERS})({_YEAR.pattern})")
+_YEAR_BEFORE = re.compile(rf"({_YEAR.pattern})(?:{_JOINERS})$")
 _GENERIC_NAMES = frozenset(w for words in _KIND_WORDS.values() for w in words)
 
 
@@ -115,6 +118,10 @@ class DocumentResolver:
         for meta in self.documents:
             for alias in aliases_of(meta):
                 self._alias[alias].add(meta.doc)
+        self._by_doc = {meta.doc: meta for meta in self.documents}
+        # the words naming a document's own region (安阳市, 安阳 …), read once: a place joined to a
+        # named document by a conjunction is looked up among them
+        self._region_words = {w for d in self.documents if d.region for w in places_of(d) if w.startswith(d.region[:2])}
         self._unique = sorted((a for a, docs in self._alias.items() if len(a) >= 3 and len(docs) == 1),
                               key=len, reverse=True)   # names of one document, longest first
 
@@ -167,16 +174,15 @@ class DocumentResolver:
         the 美育实施意见 of 甲市 is named too. For each mention preceded by a place word and a
         conjunction, that place with the rest of the mention (its own place dropped) is resolved."""
         out = []
-        places = {w: d for d in self.documents for w in places_of(d) if d.region and w.startswith(d.region[:2])}
         for mention in found:
             text = question[mention.start:mention.end]
-            own = max((p for p in places_of(self._meta(mention.doc)) if text.startswith(p)), key=len, default=None)
+            own = max((p for p in places_of(self._by_doc[mention.doc]) if text.startswith(p)), key=len, default=None)
             before = question[:mention.start]
             conj = _CONJUNCTION.search(before)
             if own is None or conj is None:
                 continue
             head = before[:conj.start()]
-            word = max((w for w in places if head.endswith(w)), key=len, default=None)
+            word = max((w for w in self._region_words if head.endswith(w)), key=len, default=None)
             if word is None:
                 continue
             name, _ = _without_fillers(word + text[len(own):])
@@ -191,9 +197,9 @@ class DocumentResolver:
         out = []
         for mention in found:
             text = question[mention.start:mention.end]
+            after = _YEAR_AFTER.match(question[mention.end:])
+            before = _YEAR_BEFORE.search(question[:mention.start])
             for year in _YEAR.finditer(text):
-                after = re.match(rf"(?:和|与|及|、|跟|同)({_YEAR.pattern})", question[mention.end:])
-                before = re.search(rf"({_YEAR.pattern})(?:和|与|及|、|跟|同)$", question[:mention.start])
                 for other, start, end in ((after, mention.end, mention.end), (before, mention.start, mention.start)):
                     if other is None:
                         continue
@@ -203,9 +209,6 @@ class DocumentResolver:
                         base = end if other is after else start - len(other.group(0))
                         out.append(DocumentMention(next(iter(docs)), base + other.start(1), base + other.end(1)))
         return out
-
-    def _meta(self, doc: str) -> DocumentMeta:
-        return next(d for d in self.documents if d.doc == doc)
 
     def _find_exact(self, question: str, taken: list[bool]) -> list[DocumentMention]:
         found = []

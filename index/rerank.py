@@ -73,12 +73,7 @@ class Reranker:
             windows.append(texts)
             spent += len(texts)
         pool, rest = ranked[: len(windows)], ranked[len(windows):]
-        flat = [w for ws in windows for w in ws]
-        probs = self.model.probabilities(question, flat)
-        scored, at = [], 0
-        for hit, ws in zip(pool, windows):
-            scored.append(replace(hit, relevance=float(probs[at:at + len(ws)].max())))
-            at += len(ws)
+        scored = self._with_relevance(question, pool, windows)
         order = self.ranking_scores(scored)
         scored = [h for _, h in sorted(zip(order, scored), key=lambda pair: -pair[0])]
         return fixed + scored + list(rest)
@@ -93,7 +88,11 @@ class Reranker:
     def score(self, question: str, hits: Sequence[Hit]) -> list[Hit]:
         """Each of ``hits`` with its relevance (its best window's probability), in the given order,
         every window read (no budget: for scanning documents one clause each)."""
-        windows = [clause_windows(h.clause) for h in hits]
+        return self._with_relevance(question, hits, [clause_windows(h.clause) for h in hits])
+
+    def _with_relevance(self, question: str, hits: Sequence[Hit], windows: Sequence[list[str]]) -> list[Hit]:
+        """``hits`` with their relevance: the best probability among each one's ``windows``, all
+        scored in one batch."""
         probs = self.model.probabilities(question, [w for ws in windows for w in ws])
         scored, at = [], 0
         for hit, ws in zip(hits, windows):

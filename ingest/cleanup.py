@@ -74,7 +74,8 @@ def clean_lines(lines: Iterable[str]) -> CleanedLines:
     Export chrome is removed quietly (it says nothing about the text being a repost); web-page
     chrome is counted, since it marks the file as a saved web page."""
     stripped = drop_empty(strip_invisible(remove_bookmarks(normalise_line_endings(lines))))
-    kept = remove_web_chrome(remove_export_chrome(stripped))
-    removed = len(stripped) - len(kept) - (len(stripped) - len(remove_export_chrome(stripped)))
+    exported = remove_export_chrome(stripped)
+    kept = remove_web_chrome(exported)
+    removed = len(exported) - len(kept)
     warnings = (f"删去 {removed} 行网页杂项（网页标题、导航、浏览量、版权声明等）",) if removed else ()
     return CleanedLines(tuple(kept), warnings, removed)

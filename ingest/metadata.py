@@ -45,7 +45,7 @@ def _level_and_region(title: str, issuers: tuple[str, ...], body: str) -> tuple[
     return None, None
 
 
-def _legal_form(title: str, kind: DocKind, level: Level | None, issuers: tuple[str, ...], header: str) -> str | None:
+def _legal_form(title: str, level: Level | None, issuers: tuple[str, ...], header: str) -> str | None:
     """Where a text with articles stands among China's legal forms (立法法): a 法 of the national
     legislature is 法律; what the State Council adopts or approves, 行政法规; what a local people's
     congress adopts, 地方性法规; a ministry's or a local government's 令, 规章; anything else with
@@ -112,5 +112,5 @@ class MetadataExtractor:
             date=date, level=level, region=region,
             is_draft=any("征求意见稿" in ln for ln in (*layout.title_lines, *header)),
             kind=kind, adopted=adopted, amended=amended,
-            legal_form=_legal_form(title or "", kind, level, issuers, " ".join(header)) if kind is DocKind.LAW else None,
+            legal_form=_legal_form(title or "", level, issuers, " ".join(header)) if kind is DocKind.LAW else None,
         )
