@@ -73,7 +73,7 @@ class IndexBuilder:
         dim = self.embedder.dim if fresh or old_dim is None else old_dim  # no model load when nothing changed
         vectors = np.zeros((len(rows), dim), dtype=np.float32)
         if fresh and progress:
-            self._embed_by_document(fresh, rows, clauses, vectors)
+            self._embed_with_progress(fresh, rows, vectors)
         elif fresh:
             vectors[fresh] = self.embedder.embed_passages([rows[i][2] for i in fresh])
         fresh_rows = set(fresh)
@@ -87,22 +87,60 @@ class IndexBuilder:
         BM25Index().fit(ids, [self.tokenizer.tokens(p) for p in passages]).save(folder)
         hashes = {c.id: c.hash for c in clauses}
         corpus = hashlib.sha256("".join(f"{k}{v}" for k, v in sorted(hashes.items())).encode()).hexdigest()[:16]
-        Manifest(self.embedder.model_id, dim, self.tokenizer.signature, hashes, corpus, PASSAGE_SCHEME).save(folder)
+        Manifest(self.embedder.model_id, dim, self.tokenizer.signature, hashes, corpus, PASSAGE_SCHEME,
+                 backend=self.embedder.backend).save(folder)
         return BuildStats(len(clauses), len(fresh), len(rows) - len(fresh), time.perf_counter() - start)
 
-    def _embed_by_document(self, fresh: list[int], rows: list[tuple[str, str, str]], clauses: Sequence[Clause],
-                           vectors: np.ndarray) -> None:
-        """Embed the ``fresh`` rows one document at a time, printing one line per document with
-        the time spent and an estimate of the time left (from the passages embedded so far)."""
-        doc_of = {c.id: c.doc for c in clauses}
-        by_doc: dict[str, list[int]] = {}
-        for i in fresh:
-            by_doc.setdefault(doc_of[rows[i][1]], []).append(i)
-        start, done = time.perf_counter(), 0
-        for n, (doc, todo) in enumerate(by_doc.items(), 1):
-            vectors[todo] = self.embedder.embed_passages([rows[i][2] for i in todo])
-            done += len(todo)
-            spent = time.perf_counter() - start
-            left = spent / done * (len(fresh) - done)
-            print(f"[{n}/{len(by_doc)}] {doc}  {len(todo)} 段  已用 {_clock(spent)}  预计剩余 {_clock(left)}",
-                  file=sys.stderr, flush=True)
+    def _embed_with_progress(self, fresh: list[int], rows: list[tuple[str, str, str]], vectors: np.ndarray) -> None:
+        """Embed the ``fresh`` rows in chunks of :data:`EMBED_CHUNK`, showing one progress bar for
+        the whole ingest with the time spent and left (estimated from the characters embedded so
+        far, which is what the work grows with)."""
+        bar = ProgressBar(len(fresh), sum(len(rows[i][2]) for i in fresh), sys.stderr)
+        for start in range(0, len(fresh), EMBED_CHUNK):
+            chunk = fresh[start : start + EMBED_CHUNK]
+            texts = [rows[i][2] for i in chunk]
+            vectors[chunk] = self.embedder.embed_passages(texts)
+            bar.advance(len(chunk), sum(map(len, texts)))
+        bar.close()
+
+
+EMBED_CHUNK = 128
+"""Passages per embedding call while showing progress (the embedder batches them by length)."""
+
+
+class ProgressBar:
+    """One line on ``stream``: ``嵌入 [████░░░░] 40%  8,400/21,076 段  已用 1:10  预计剩余 1:45``.
+    Redrawn in place on a terminal; otherwise a new line every 10 % (a log stays short)."""
+
+    WIDTH = 24
+
+    def __init__(self, total: int, work: int, stream) -> None:
+        self.total, self.work, self.stream = total, max(work, 1), stream
+        self.done = self.work_done = 0
+        self.start = time.perf_counter()
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self._shown_tenths = -1
+
+    def advance(self, rows: int, work: int) -> None:
+        """Count ``rows`` more passages of ``work`` characters and redraw."""
+        self.done += rows
+        self.work_done += work
+        tenths = 10 * self.work_done // self.work
+        if self.tty or tenths > self._shown_tenths:
+            self._shown_tenths = tenths
+            self.stream.write(("\r" if self.tty else "") + self.line() + ("" if self.tty else "\n"))
+            self.stream.flush()
+
+    def line(self) -> str:
+        spent = time.perf_counter() - self.start
+        share = self.work_done / self.work
+        left = spent / share * (1 - share) if share else 0.0
+        filled = round(self.WIDTH * share)
+        return (f"嵌入 [{'█' * filled}{'░' * (self.WIDTH - filled)}] {share:4.0%}  {self.done:,}/{self.total:,} 段  "
+                f"已用 {_clock(spent)}  预计剩余 {_clock(left)}")
+
+    def close(self) -> None:
+        """End the line on a terminal."""
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()

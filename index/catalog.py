@@ -7,8 +7,7 @@ from pathlib import Path
 
 from policyqa.domain import Clause, DocumentMeta
 from policyqa.errors import IndexMismatch, IndexMissing
-from policyqa.ingest.pipeline import CLAUSES_FILE, DOCUMENTS_FILE
-from policyqa.ingest.records import meta_from_record
+from policyqa.ingest.records import CLAUSES_FILE, DOCUMENTS_FILE, meta_from_record
 
 
 def _read_jsonl(path: Path) -> list[dict]:

@@ -40,6 +40,8 @@ class Embedder(Protocol):
 
     model_id: str
     dim: int
+    backend: str
+    """What computes the vectors: ``torch`` (sentence-transformers), ``onnx-int8`` or ``hash``."""
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length float32 row per query, shape ``(len(texts), dim)``."""
@@ -72,26 +74,18 @@ class SentenceTransformerEmbedder:
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
         self.batch_size = batch_size
-        self.num_threads = num_threads or _usable_cpus()
+        self.num_threads = num_threads or usable_cpus()
         self._model: SentenceTransformer | None = None
         self._load_lock = threading.Lock()
 
+    backend = "torch"
+
     @cached_property
     def model_id(self) -> str:
-        """``<folder name>-<12 hex digits>`` over the folder's configs, build stamp and the prefixes.
-
-        Rebuilding the same model gives the same id (the stamp's build time is left out).
-        Raises ModelUnavailable when the folder is missing or holds no model config.
-        """
-        self._check_folder()
-        digest = hashlib.sha256(f"{self.query_prefix}\0{self.passage_prefix}".encode())
-        for name in _IDENTITY_FILES:
-            path = self.folder / name
-            if path.is_file():
-                digest.update(name.encode() + b"\0" + path.read_bytes())
-        stamp = read_stamp(self.folder / STAMP_NAME)
-        digest.update(json.dumps([stamp.get(key) for key in _STAMP_IDENTITY_KEYS]).encode())
-        return f"{self.folder.name}-{digest.hexdigest()[:12]}"
+        """The folder's :func:`folder_model_id` with these prefixes; raises ModelUnavailable when
+        the folder is missing or holds no model config."""
+        check_model_folder(self.folder)
+        return folder_model_id(self.folder, self.query_prefix, self.passage_prefix)
 
     @property
     def dim(self) -> int:
@@ -109,13 +103,17 @@ class SentenceTransformerEmbedder:
         return self
 
     def _load_model(self) -> None:
-        self._check_folder()
+        check_model_folder(self.folder)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import torch
         from sentence_transformers import SentenceTransformer
 
+        from transformers.utils import logging as hf_logging
+
         torch.set_num_threads(self.num_threads)
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()   # its "Loading weights" bar is chatter on a CLI's stderr
         try:
             model = SentenceTransformer(str(self.folder), device="cpu", local_files_only=True)
         except Exception as err:  # any loader failure means this folder cannot serve
@@ -124,6 +122,9 @@ class SentenceTransformerEmbedder:
                 f"无法加载嵌入模型 {self.folder}：{reason}；"
                 "请删除该目录后重建，或改用其他 sentence-transformers 模型目录"
             ) from err
+        finally:
+            if bars:
+                hf_logging.enable_progress_bar()
         model.eval()
         self._model = model
 
@@ -156,18 +157,6 @@ class SentenceTransformerEmbedder:
             self.load()
         return self._model
 
-    def _check_folder(self) -> None:
-        if not self.folder.is_dir():
-            raise ModelUnavailable(
-                f"嵌入模型目录 {self.folder} 不存在："
-                "请指向一个 sentence-transformers 模型目录，或不指定以使用内置的 multilingual-e5-small"
-            )
-        if not (self.folder / "modules.json").is_file() and not (self.folder / "config.json").is_file():
-            raise ModelUnavailable(
-                f"{self.folder} 不是 sentence-transformers 模型目录（缺少 modules.json 和 config.json）："
-                "请指向正确的模型目录"
-            )
-
 
 class HashEmbedder:
     """Model-free embedder: character 1- and 2-grams hashed (with a sign) into ``dim`` buckets.
@@ -183,6 +172,7 @@ class HashEmbedder:
             raise ValueError(f"dim must be at least 2, got {dim}")
         self.dim = dim
         self.model_id = f"hash-char12-{dim}"
+        self.backend = "hash"
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length float32 row per text."""
@@ -210,6 +200,34 @@ def _char_grams(text: str) -> list[str]:
     return grams or ["\0"]
 
 
+def folder_model_id(folder: Path, query_prefix: str = "query: ", passage_prefix: str = "passage: ") -> str:
+    """``<folder name>-<12 hex digits>`` over the folder's configs, build stamp and the prefixes:
+    what an index records as its model. Rebuilding the same model gives the same id (the stamp's
+    build time is left out); every backend that computes this folder's vectors shares it."""
+    digest = hashlib.sha256(f"{query_prefix}\0{passage_prefix}".encode())
+    for name in _IDENTITY_FILES:
+        path = folder / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    stamp = read_stamp(folder / STAMP_NAME)
+    digest.update(json.dumps([stamp.get(key) for key in _STAMP_IDENTITY_KEYS]).encode())
+    return f"{folder.name}-{digest.hexdigest()[:12]}"
+
+
+def check_model_folder(folder: Path) -> None:
+    """Raise ModelUnavailable unless ``folder`` is a sentence-transformers (or transformers) folder."""
+    if not folder.is_dir():
+        raise ModelUnavailable(
+            f"嵌入模型目录 {folder} 不存在："
+            "请指向一个 sentence-transformers 模型目录，或不指定以使用内置的 multilingual-e5-small"
+        )
+    if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
+        raise ModelUnavailable(
+            f"{folder} 不是 sentence-transformers 模型目录（缺少 modules.json 和 config.json）："
+            "请指向正确的模型目录"
+        )
+
+
 def read_stamp(path: Path) -> dict:
     """The build stamp's fields, or an empty dict when there is no readable stamp."""
     try:
@@ -219,7 +237,7 @@ def read_stamp(path: Path) -> dict:
     return stamp if isinstance(stamp, dict) else {}
 
 
-def _usable_cpus() -> int:
+def usable_cpus() -> int:
     """CPUs this process may run on (the affinity mask where the OS has one)."""
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))

@@ -9,7 +9,7 @@ from pathlib import Path
 from policyqa.domain import DocKind, Level
 from policyqa.errors import IndexMissing
 from policyqa.vocabulary import LEGAL_FORMS
-from policyqa.ingest.pipeline import DOCUMENTS_FILE
+from policyqa.ingest.records import DOCUMENTS_FILE
 
 
 def load_documents(index_dir: Path) -> list[dict]:

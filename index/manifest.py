@@ -30,6 +30,7 @@ class Manifest:
     clause_hashes: dict[str, str] = field(default_factory=dict)   # clause id → content hash
     corpus_hash: str = ""
     passages: str = ""   # passages.PASSAGE_SCHEME of the build ("" for indexes built before it was stored)
+    backend: str = ""    # what computed the vectors: torch, onnx-int8, hash ("" for older indexes: torch)
     format: int = FORMAT
     files: dict[str, str] = field(default_factory=dict)           # file name → SHA-256, set by save
     digest: str = ""                                               # SHA-256 of the other fields
@@ -77,6 +78,16 @@ class Manifest:
         if model_id != self.model_id:
             raise IndexMismatch(
                 f"索引由模型 {self.model_id} 构建，当前配置为 {model_id}：运行 policyqa ingest --rebuild")
+
+
+    def check_backend(self, backend: str, *, checked: bool) -> None:
+        """Raise IndexMismatch when this index's vectors came from another backend than
+        ``backend`` and the two were never ``checked`` against each other (an ONNX export is
+        checked against the torch model it came from when it is built)."""
+        built = self.backend or "torch"
+        if backend != built and not checked:
+            raise IndexMismatch(f"索引的向量由 {built} 后端计算，当前为 {backend}，二者未经比对："
+                                f"设置 POLICYQA_BACKEND={built.split('-')[0]}，或运行 policyqa ingest --rebuild")
 
 
 def _file_hashes(folder: Path) -> dict[str, str]:

@@ -149,6 +149,7 @@ def _stamp(source: Path, cosine: float) -> dict:
         "source_version": importlib.metadata.version(SOURCE_PACKAGE),
         "source_file": SOURCE_FILE,
         "source_sha256": _sha256(source),
+        "source_stat": _stat_key(source),
         "verification_cosine": round(cosine, 6),
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
@@ -164,7 +165,22 @@ def _stamp_is_current(folder: Path) -> bool:
         return False
     if not all((folder / name).is_file() for name in ("model.safetensors", "tokenizer.json", "modules.json")):
         return False
-    return stamp.get("source_sha256") == _sha256(source_bin())
+    source = source_bin()
+    if stamp.get("source_stat") == _stat_key(source):   # the same file as when built: no need to hash 91 MB
+        return True
+    if stamp.get("source_sha256") != _sha256(source):
+        return False
+    try:   # remember the file's size and time, so the next start skips the hash (not part of the model id)
+        write_json(folder / STAMP_NAME, stamp | {"source_stat": _stat_key(source)})
+    except OSError:
+        pass
+    return True
+
+
+def _stat_key(path: Path) -> list[int]:
+    """Size and modification time of ``path``: a file that kept both is taken as unchanged."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def _sha256(path: Path) -> str:

@@ -8,8 +8,10 @@ the tuned layers in float16 (or LoRA updates, when trained with a rank) and the 
 :meth:`RelevanceModel.load` applies them to the e5 weights at load; nothing is downloaded.
 
 Measured on 2 cores (issue 13): the full 12 layers cost ~300 ms for 20 windows of 80 tokens, 6
-layers ~150 ms. Dynamic int8 halves that but ruined the tuned model's ranking (``quantize``
-stays off by default; see docs/relevance.md).
+layers ~150 ms. torch's dynamic int8 halves that but ruined the tuned model's ranking (``quantize``
+stays off by default; see docs/relevance.md). At query time the model runs as an ONNX Runtime graph
+(:class:`OnnxRelevanceModel`, exported and checked against this torch model by
+:func:`policyqa.index.onnx_export.ensure_onnx_relevance`); torch is for training and the check.
 """
 from __future__ import annotations
 
@@ -107,11 +109,7 @@ class RelevanceModel:
     @classmethod
     def load(cls, base_folder: Path, artifact: Path = ARTIFACT_DIR, *, quantize: bool = False) -> "RelevanceModel":
         """The shipped model on the e5 weights in ``base_folder``; raises RelevanceModelMissing."""
-        if not (artifact / WEIGHTS_NAME).exists() or not (artifact / CARD_NAME).exists():
-            raise RelevanceModelMissing(f"没有相关性模型：{artifact} 下缺少 {WEIGHTS_NAME} 或 {CARD_NAME}"
-                                        "（用 policyqa relevance train 训练）")
-        if not (base_folder / "config.json").exists():
-            raise RelevanceModelMissing(f"没有 e5 基础模型：{base_folder}（首次 policyqa ingest/serve 时构建）")
+        require_artifact(base_folder, artifact)
         import torch
         from safetensors.torch import load_file
         from transformers import AutoTokenizer
@@ -141,6 +139,37 @@ class RelevanceModel:
             hidden = self.encoder(**batch).last_hidden_state
             logits = self.head(mean_pool(hidden, batch["attention_mask"])).squeeze(-1)
         return torch.sigmoid(logits).numpy().astype(np.float32)
+
+
+def require_artifact(base_folder: Path, artifact: Path = ARTIFACT_DIR) -> None:
+    """Raise RelevanceModelMissing unless the artifact and the e5 base it applies to are there."""
+    if not (artifact / WEIGHTS_NAME).exists() or not (artifact / CARD_NAME).exists():
+        raise RelevanceModelMissing(f"没有相关性模型：{artifact} 下缺少 {WEIGHTS_NAME} 或 {CARD_NAME}"
+                                    "（用 policyqa relevance train 训练）")
+    if not (base_folder / "config.json").exists():
+        raise RelevanceModelMissing(f"没有 e5 基础模型：{base_folder}（首次 policyqa ingest/serve 时构建）")
+
+
+class OnnxRelevanceModel:
+    """The relevance model's ONNX export (same card, digest and probabilities as
+    :class:`RelevanceModel`, no torch); build it with ``onnx_export.ensure_onnx_relevance``."""
+
+    def __init__(self, export: Path, base_folder: Path, card: RelevanceCard, digest: str) -> None:
+        from policyqa.index.onnx_runtime import RELEVANCE_FILE, folder_tokenizer, session
+
+        self.card, self.digest = card, digest
+        self._session = session(export / RELEVANCE_FILE)   # first: the tokenizer may be loading elsewhere
+        self.tokenizer = folder_tokenizer(base_folder)
+
+    def probabilities(self, question: str, texts: Sequence[str]) -> np.ndarray:
+        """P(text answers question) for each of ``texts``, in one padded batch."""
+        from policyqa.index.onnx_runtime import id_arrays
+
+        if not texts:
+            return np.zeros(0, dtype=np.float32)
+        encodings = self.tokenizer.encode([(question, text) for text in texts], self.card.max_length)
+        ids, mask = id_arrays(encodings, self.tokenizer.pad_id)
+        return self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0].astype(np.float32)
 
 
 def apply_update(encoder, weights: dict, card: RelevanceCard) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from policyqa.domain import Hit
-from policyqa.index.relevance import RelevanceModel
+from policyqa.index.relevance import OnnxRelevanceModel, RelevanceModel
 from policyqa.index.relevance_text import clause_windows, in_clause
 
 PINNED_ROUTES = frozenset({"lookup", "header", "outline", "followup"})
@@ -44,7 +44,7 @@ def pinned(hit: Hit) -> bool:
 class Reranker:
     """Reorders candidates by the relevance model's probability, best first."""
 
-    def __init__(self, model: RelevanceModel, pool: int = RERANK_POOL, budget: int = PAIR_BUDGET) -> None:
+    def __init__(self, model: RelevanceModel | OnnxRelevanceModel, pool: int = RERANK_POOL, budget: int = PAIR_BUDGET) -> None:
         self.model, self.pool, self.budget = model, pool, budget
 
     @property

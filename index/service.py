@@ -8,18 +8,20 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from policyqa.config import BUNDLED_CORPUS, Config
-from policyqa.errors import IndexMismatch, ModelUnavailable
+from policyqa.errors import IndexMismatch, ModelUnavailable, PolicyQAError
 from policyqa.atomic import atomic_dir
 from policyqa.index.bm25 import BM25Index
 from policyqa.index.builder import BuildStats, IndexBuilder
 from policyqa.index.catalog import Catalog
-from policyqa.index.embedder import Embedder, HashEmbedder, SentenceTransformerEmbedder
+from policyqa.index.embedder import Embedder, HashEmbedder, SentenceTransformerEmbedder, folder_model_id
 from policyqa.index.manifest import MANIFEST_FILE, Manifest
+from policyqa.index.onnx_runtime import OnnxEmbedder, export_is_current, onnx_folder
 from policyqa.index.rerank import Reranker
 from policyqa.index.retriever import HybridRetriever
 from policyqa.index.tokenize import ChineseTokenizer
@@ -50,13 +52,11 @@ def model_folder(config: Config) -> Path:
     if config.embedder in ("e5", "e5-adapted"):
         from policyqa.index.model_build import ensure_e5_model
 
-        def say(message: str) -> None:
-            print(message, file=sys.stderr)
-        base = ensure_e5_model(config.model_cache, progress=say)
+        base = ensure_e5_model(config.model_cache, progress=_say)
         if config.embedder == "e5":
             return base
         from policyqa.index.adapt import ensure_adapted_model
-        return ensure_adapted_model(base, BUNDLED_CORPUS, config.model_cache, progress=say)
+        return ensure_adapted_model(base, BUNDLED_CORPUS, config.model_cache, progress=_say)
     folder = Path(config.embedder).expanduser()
     if not folder.is_dir():
         raise ModelUnavailable(f"嵌入模型目录 {folder} 不存在：设置 POLICYQA_EMBEDDER=e5（或 e5-adapted）或指向本地 sentence-transformers 目录")
@@ -64,9 +64,32 @@ def model_folder(config: Config) -> Path:
 
 
 def load_embedder(config: Config) -> Embedder:
-    """The configured embedder (its model loads offline on first use)."""
+    """The configured embedder on the configured backend (its model loads offline on first use).
+
+    ``onnx``: the int8 export of the model folder, exported and checked against torch the first
+    time (:mod:`policyqa.index.onnx_export`, which is the only part that imports torch)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    return SentenceTransformerEmbedder(model_folder(config))
+    folder = model_folder(config)
+    if config.backend == "torch":
+        return SentenceTransformerEmbedder(folder)
+    if not export_is_current(onnx_folder(folder), folder_model_id(folder)):
+        from policyqa.index.onnx_export import build_onnx_encoder
+
+        build_onnx_encoder(folder, progress=_say)
+    return OnnxEmbedder(folder)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _backends_checked(manifest: Manifest, embedder: Embedder) -> bool:
+    """Were the index's backend and ``embedder``'s checked against each other? True for an ONNX
+    export whose stamp names the index's model (checked against torch when it was built)."""
+    export = getattr(embedder, "export", None)
+    if export is None and isinstance(embedder, SentenceTransformerEmbedder):
+        export = onnx_folder(embedder.folder)
+    return export is not None and export_is_current(export, manifest.model_id)
 
 
 def _link_sources(old: Path, new: Path) -> None:
@@ -131,6 +154,8 @@ def load_retriever(config: Config, *, embedder: Embedder | None = None, **option
     catalog = Catalog.load(config.index_dir)
     embedder = embedder or load_embedder(config)
     manifest.check_model(embedder.model_id)
+    manifest.check_backend(embedder.backend, checked=_backends_checked(manifest, embedder))
+    _warm_up(embedder)
     store = FaissStore.load(config.index_dir, manifest.dim)
     bm25 = BM25Index.load(config.index_dir)
     tokenizer = ChineseTokenizer().load()
@@ -139,13 +164,37 @@ def load_retriever(config: Config, *, embedder: Embedder | None = None, **option
     return HybridRetriever(catalog, store, bm25, embedder, tokenizer, k=config.top_k, **options)
 
 
+def _warm_up(embedder: Embedder) -> None:
+    """Load the embedder's model in a background thread while the index, the word lists and the
+    relevance model load here (the model's native loading overlaps with them: a cold
+    ``policyqa ask`` is ~0.5 s shorter). A failure is left for the first real use to report."""
+    load = getattr(embedder, "load", None)
+    if load is None:
+        return
+
+    def run() -> None:
+        try:
+            load()
+        except PolicyQAError:
+            pass
+
+    threading.Thread(target=run, name="embedder-warm-up", daemon=True).start()
+
+
 def load_reranker(config: Config) -> Reranker | None:
     """The shipped relevance model on the built e5 weights, or None when ``config.reranker`` is
     ``off`` or the e5 model has not been built (an index made with another embedder)."""
     from policyqa.index.model_build import MODEL_DIR_NAME
-    from policyqa.index.relevance import RelevanceModel
+    from policyqa.index.relevance import (
+        ARTIFACT_DIR, OnnxRelevanceModel, RelevanceCard, RelevanceModel, artifact_digest, require_artifact)
 
     base = config.model_cache / MODEL_DIR_NAME
     if config.reranker == "off" or not (base / "config.json").exists():
         return None
-    return Reranker(RelevanceModel.load(base))
+    if config.backend == "torch":
+        return Reranker(RelevanceModel.load(base))
+    from policyqa.index.onnx_export import ensure_onnx_relevance
+
+    require_artifact(base)
+    export = ensure_onnx_relevance(base, config.model_cache, progress=_say)
+    return Reranker(OnnxRelevanceModel(export, base, RelevanceCard.read(ARTIFACT_DIR), artifact_digest()))

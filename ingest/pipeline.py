@@ -19,12 +19,10 @@ from policyqa.ingest.duplicates import DuplicateFinder
 from policyqa.ingest.layout import LayoutReader
 from policyqa.ingest.metadata import MetadataExtractor
 from policyqa.ingest.readers import SUPPORTED_SUFFIXES, read_source
-from policyqa.ingest.records import meta_to_record
+from policyqa.ingest.records import CLAUSES_FILE, DOCUMENTS_FILE, meta_to_record
 from policyqa.atomic import atomic_write_text
 
 SOURCES = "sources"
-CLAUSES_FILE = "clauses.jsonl"
-DOCUMENTS_FILE = "documents.jsonl"
 
 
 @dataclass(frozen=True)

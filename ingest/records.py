@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from policyqa.domain import DocKind, DocumentMeta, Level, ParsedDocument
 
+CLAUSES_FILE = "clauses.jsonl"
+DOCUMENTS_FILE = "documents.jsonl"
+"""The library's parsed clauses and document records, one JSON object per line."""
+
 
 def meta_to_record(meta: DocumentMeta, doc: ParsedDocument | None = None) -> dict:
     """The document's metadata (plus clause counts and warnings when ``doc`` is given) as a dict."""

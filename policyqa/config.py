@@ -12,6 +12,7 @@ always reads these files, whatever ``corpus_dir`` says)."""
 
 
 RERANKER_CHOICES = ("auto", "off")
+BACKEND_CHOICES = ("onnx", "torch")
 
 
 def _env_path(name: str, default: Path) -> Path:
@@ -29,7 +30,9 @@ class Config:
     for it fine-tuned to the domain, or the path of any local sentence-transformers folder), ``POLICYQA_CORPUS`` (the bundled corpus folder),
     ``POLICYQA_RERANKER`` (``auto``, the default: the shipped relevance model reranks and decides
     answerability and verdicts whenever the e5 model is built; ``off``: the fused ranking and the
-    word-coverage heuristics alone).
+    word-coverage heuristics alone), ``POLICYQA_BACKEND`` (``onnx``, the default: the embedder
+    and the relevance model run as int8 ONNX Runtime graphs, exported and checked against torch on
+    first use; ``torch``: both run in torch at fp32).
     """
 
     home: Path
@@ -38,6 +41,7 @@ class Config:
     corpus_dir: Path
     embedder: str = "e5"
     reranker: str = "auto"
+    backend: str = "onnx"
     top_k: int = 5
     max_file_bytes: int = 50_000_000
 
@@ -52,6 +56,7 @@ class Config:
             corpus_dir=_env_path("POLICYQA_CORPUS", BUNDLED_CORPUS),
             embedder=os.environ.get("POLICYQA_EMBEDDER", "e5"),
             reranker=os.environ.get("POLICYQA_RERANKER", "auto"),
+            backend=os.environ.get("POLICYQA_BACKEND", "onnx"),
         )
         return config.with_overrides(**overrides)
 
@@ -66,6 +71,8 @@ class Config:
             clean[key] = value
         if clean.get("reranker", self.reranker) not in RERANKER_CHOICES:
             raise ValueError(f"POLICYQA_RERANKER 只能是 {' 或 '.join(RERANKER_CHOICES)}，收到 {clean.get('reranker')}")
+        if clean.get("backend", self.backend) not in BACKEND_CHOICES:
+            raise ValueError(f"POLICYQA_BACKEND 只能是 {' 或 '.join(BACKEND_CHOICES)}，收到 {clean.get('backend')}")
         if clean.get("top_k", self.top_k) <= 0:  # type: ignore[operator]
             raise ValueError(f"top_k 必须为正整数，收到 {clean['top_k']}")
         return replace(self, **clean)

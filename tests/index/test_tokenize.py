@@ -72,3 +72,18 @@ def test_load_is_required_and_leaves_jieba_logger_level_alone() -> None:
         fresh.tokens("义务教育")
     fresh.load()
     assert logger.level == before
+
+
+def test_dictionary_cache_is_written_once_and_rebuilt_when_unreadable(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    text = "义务教育阶段学校不得分设重点班和非重点班"
+    first = ChineseTokenizer().load()
+    tokens, tags = first.tokens(text), first.tagged(text)
+    caches = sorted(p.name.split("-")[2] for p in tmp_path.glob("policyqa-jieba-*.marshal"))
+    assert caches == ["prefix", "tags"]
+    for cache in tmp_path.glob("policyqa-jieba-*.marshal"):
+        cache.write_bytes(b"\x00not marshal")
+    again = ChineseTokenizer().load()
+    assert again.tokens(text) == tokens and again.tagged(text) == tags

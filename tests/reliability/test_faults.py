@@ -168,8 +168,8 @@ def _write_new_documents(folder: Path, corpus_dir: Path) -> None:
 
 
 def _wait_until_embedding(process: subprocess.Popen, log: Path, stage_parent: Path) -> None:
-    """Poll until the subprocess has embedded its first document (one progress line per document:
-    the others are still to embed) with its staging folder present."""
+    """Poll until the subprocess has embedded its first chunk of passages (the progress bar's first
+    line: the rest are still to embed) with its staging folder present."""
     for _ in range(MAX_POLLS):
         if process.poll() is not None:
             raise AssertionError(f"ingest ended before embedding (exit {process.returncode}):\n{log.read_text()[-2000:]}")
