@@ -124,7 +124,7 @@ class Assistant:
 
         A message asking several things (two ？, or a numbered list) is answered part by part,
         each part with its own answer or refusal."""
-        timings: dict[str, float] = {"read_ms": 0.0, "retrieve_ms": 0.0, "compose_ms": 0.0}
+        timings: dict[str, float] = {"read_ms": 0.0, "retrieve_ms": 0.0, "evidence_ms": 0.0, "compose_ms": 0.0}
         start = time.perf_counter()
         message = self.reader.read(question, history)   # normalise, tag, resolve, tokenise, embed
         timings["read_ms"] = (time.perf_counter() - start) * 1000
@@ -155,6 +155,15 @@ class Assistant:
         if reading.focus is not None:
             hits = [Hit(reading.focus, 1.0, ("followup",))] + [h for h in hits if h.clause.id != reading.focus.id]
         timings["retrieve_ms"] += (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        try:
+            return self._decide(reading, hits, missing, before, across)
+        finally:
+            timings["evidence_ms"] += (time.perf_counter() - start) * 1000
+
+    def _decide(self, reading: Reading, hits: list[Hit], missing: Sequence[str], before: Decision | None,
+                across: bool) -> PartResult:
+        """Scope, then the evidence sentences and the decision (and a compliance ruling) for one part."""
         pinned = [h for h in hits if {"lookup", "followup"} & set(h.found_by)]
         refused = self.policy.scope(reading, self.scope, missing, looked_up=bool(pinned), before=before)
         if refused is not None:

@@ -112,8 +112,9 @@ class SentenceTransformerEmbedder:
         from transformers.utils import logging as hf_logging
 
         torch.set_num_threads(self.num_threads)
-        bars = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()   # its "Loading weights" bar is chatter on a CLI's stderr
+        # Its "Loading weights" bar is chatter on a CLI's stderr. Off for good, not restored: a
+        # save-and-restore would race with the relevance model loading in another thread.
+        hf_logging.disable_progress_bar()
         try:
             model = SentenceTransformer(str(self.folder), device="cpu", local_files_only=True)
         except Exception as err:  # any loader failure means this folder cannot serve
@@ -122,9 +123,6 @@ class SentenceTransformerEmbedder:
                 f"无法加载嵌入模型 {self.folder}：{reason}；"
                 "请删除该目录后重建，或改用其他 sentence-transformers 模型目录"
             ) from err
-        finally:
-            if bars:
-                hf_logging.enable_progress_bar()
         model.eval()
         self._model = model
 

@@ -30,7 +30,7 @@ class Manifest:
     clause_hashes: dict[str, str] = field(default_factory=dict)   # clause id → content hash
     corpus_hash: str = ""
     passages: str = ""   # passages.PASSAGE_SCHEME of the build ("" for indexes built before it was stored)
-    backend: str = ""    # what computed the vectors: torch, onnx-int8, hash ("" for older indexes: torch)
+    backend: str = ""    # what computed the vectors: torch, onnx-fp32, onnx-int8, hash ("" for older indexes: torch)
     format: int = FORMAT
     files: dict[str, str] = field(default_factory=dict)           # file name → SHA-256, set by save
     digest: str = ""                                               # SHA-256 of the other fields
@@ -87,7 +87,10 @@ class Manifest:
         built = self.backend or "torch"
         if backend != built and not checked:
             raise IndexMismatch(f"索引的向量由 {built} 后端计算，当前为 {backend}，二者未经比对："
-                                f"设置 POLICYQA_BACKEND={built.split('-')[0]}，或运行 policyqa ingest --rebuild")
+                                f"设置 POLICYQA_BACKEND={_SETTING.get(built, built)}，或运行 policyqa ingest --rebuild")
+
+
+_SETTING = {"onnx-fp32": "onnx", "onnx-int8": "onnx-int8", "torch": "torch"}
 
 
 def _file_hashes(folder: Path) -> dict[str, str]:

@@ -49,7 +49,22 @@ def describe_models(config: Config) -> str:
     except (IndexMissing, IndexMismatch) as err:
         lines.append(f"索引：{err}")
     lines.append(_relevance_line(config))
+    lines.append(_backend_line(config))
     return "\n".join(lines)
+
+
+def _backend_line(config: Config) -> str:
+    """The inference backend and, for ONNX, the export's check against torch."""
+    from policyqa.index.onnx_runtime import ONNX_STAMP, onnx_folder
+
+    if config.backend == "torch" or config.embedder not in ("e5", "e5-adapted"):
+        return f"推理后端：{config.backend}（POLICYQA_BACKEND=onnx、onnx-int8 或 torch）"
+    folder = onnx_folder(config.model_cache / (MODEL_DIR_NAME if config.embedder == "e5" else ADAPTED_DIR_NAME))
+    stamp = read_stamp(folder / ONNX_STAMP)
+    if not stamp.get("passed"):
+        return f"推理后端：{config.backend}，ONNX 导出尚未构建（首次使用时导出并与 torch 比对，约 1 分钟，存到 {folder}）"
+    cosines = "，".join(f"{p} {c}" for p, c in stamp.get("min_cosine", {}).items())
+    return f"推理后端：{config.backend}（ONNX Runtime；{folder}，与 torch 最低余弦 {cosines}）"
 
 
 def _relevance_line(config: Config) -> str:

@@ -1,4 +1,4 @@
-"""Export a model to ONNX, quantise it to int8 and check it against torch (build time only).
+"""Export a model to ONNX, quantise it to int8 and check both against torch (build time only).
 
 This is the one module of the ONNX backend that needs torch and transformers; the query path
 (:mod:`policyqa.index.onnx_runtime`) reads only what it writes. The graph is traced from the
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from policyqa.atomic import atomic_dir
 from policyqa.errors import ModelUnavailable
 from policyqa.index.embedder import SentenceTransformerEmbedder, folder_model_id
 from policyqa.index.onnx_runtime import (
-    ENCODER_FILE, MIN_COSINE, ONNX_FORMAT, RELEVANCE_FILE, OnnxEmbedder, export_is_current, onnx_folder,
+    ENCODER_FILES, MIN_COSINE, ONNX_FORMAT, RELEVANCE_FILE, OnnxEmbedder, export_is_current, onnx_folder,
     write_stamp)
 from policyqa.index.relevance import ARTIFACT_DIR, OnnxRelevanceModel, RelevanceCard, RelevanceModel, artifact_digest
 
@@ -81,32 +82,36 @@ def build_onnx_encoder(folder: Path, *, progress: Progress | None = None) -> Pat
     folder = Path(folder)
     export = onnx_folder(folder)
     say = progress or (lambda message: None)
-    say(f"导出 ONNX int8 编码器：{export}（约 1 分钟，只做一次）")
+    say(f"导出 ONNX 编码器（fp32 与 int8）：{export}（约 1 分钟，只做一次）")
+    worst: dict[str, float] = {}
     try:
         with atomic_dir(export) as work, tempfile.TemporaryDirectory() as scratch:
             model = _encoder_module(folder)
-            fp32 = Path(scratch) / "encoder.onnx"
-            export_graph(model, fp32)
-            quantise(optimise(fp32, model.config), work / ENCODER_FILE)
-            say("校验：ONNX int8 与 torch 的嵌入比对")
-            worst, counts = check_embedder(folder, work)
-            if worst < MIN_COSINE:
-                raise ModelUnavailable(
-                    f"ONNX int8 嵌入与 torch 不一致（最低余弦 {worst:.4f} < {MIN_COSINE}）："
-                    "设置 POLICYQA_BACKEND=torch 使用 torch 后端")
-            write_stamp(work, _base_stamp(folder_model_id(folder)) | {"check": counts, "min_cosine": round(worst, 5)})
+            traced = Path(scratch) / "encoder.onnx"
+            export_graph(model, traced)
+            fused = optimise(traced, model.config)
+            quantise(fused, work / ENCODER_FILES["int8"])
+            shutil.move(fused, work / ENCODER_FILES["fp32"])
+            say("校验：ONNX 与 torch 的嵌入比对")
+            for precision in ENCODER_FILES:
+                worst[precision], counts = check_embedder(folder, work, precision)
+                if worst[precision] < MIN_COSINE:
+                    raise ModelUnavailable(
+                        f"ONNX {precision} 嵌入与 torch 不一致（最低余弦 {worst[precision]:.4f} < {MIN_COSINE}）："
+                        "设置 POLICYQA_BACKEND=torch 使用 torch 后端")
+            write_stamp(work, _base_stamp(folder_model_id(folder)) | {"check": counts, "min_cosine": {p: round(c, 5) for p, c in worst.items()}})
     except OSError as err:
         raise ModelUnavailable(f"无法写入 {export}：{err.strerror or err}；请设置 POLICYQA_CACHE 指向可写目录") from err
-    say(f"ONNX 编码器就绪（与 torch 最低余弦 {worst:.4f}）")
+    say("ONNX 编码器就绪（与 torch 最低余弦 " + "，".join(f"{p} {c:.4f}" for p, c in worst.items()) + "）")
     return export
 
 
-def check_embedder(folder: Path, export: Path) -> tuple[float, dict[str, int]]:
-    """Lowest cosine between torch's and the export's vectors over the check sample, and the
-    sample's counts."""
+def check_embedder(folder: Path, export: Path, precision: str) -> tuple[float, dict[str, int]]:
+    """Lowest cosine between torch's and the export's vectors (of ``precision``) over the check
+    sample, and the sample's counts."""
     questions, passages = check_sample()
     torch_side = SentenceTransformerEmbedder(folder).load()
-    onnx_side = OnnxEmbedder(folder, export=export)
+    onnx_side = OnnxEmbedder(folder, precision=precision, export=export)
     cosines = np.concatenate([
         np.sum(torch_side.embed_queries(questions) * onnx_side.embed_queries(questions), axis=1),
         np.sum(torch_side.embed_passages(passages) * onnx_side.embed_passages(passages), axis=1),
@@ -130,7 +135,7 @@ def ensure_onnx_relevance(base_folder: Path, cache_dir: Path, artifact: Path = A
     model unless its stamp is current; raises ModelUnavailable when they disagree."""
     export = relevance_export(cache_dir)
     source = relevance_source_id(base_folder, artifact)
-    if export_is_current(export, source, RELEVANCE_FILE):
+    if export_is_current(export, source, (RELEVANCE_FILE,)):
         return export
     say = progress or (lambda message: None)
     say(f"导出 ONNX int8 相关性模型：{export}（约半分钟，只做一次）")

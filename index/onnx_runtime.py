@@ -1,11 +1,12 @@
 """Inference on ONNX Runtime: the embedder and the relevance model without torch or transformers.
 
-The int8 models are exported and checked against torch by :mod:`policyqa.index.onnx_export` (the
-only place that needs torch); this module reads what that wrote: ``<model folder>/onnx/`` holds
-``encoder.int8.onnx`` and a stamp naming the model it was checked against and the lowest cosine
-of the check. A folder whose stamp is missing or stale is rebuilt on first use.
+The models are exported and checked against torch by :mod:`policyqa.index.onnx_export` (the only
+place that needs torch); this module reads what that wrote: ``<model folder>/onnx/`` holds
+``encoder.fp32.onnx`` and ``encoder.int8.onnx`` and a stamp naming the model they were checked
+against and the lowest cosine of each. A folder whose stamp is missing or stale is rebuilt on
+first use.
 
-Throughput comes from the batching as much as from int8: texts are sorted by token count and cut
+Throughput comes from the batching as much as from the graph: texts are sorted by token count and cut
 into batches of at most :data:`TOKEN_BUDGET` padded tokens, so little is padded and the activations
 stay in the cores' caches (on 2 cores, 400 real passages: 77 passages/s in batches of 32, 115 in
 batches of 512 tokens; see docs/speed.md).
@@ -24,7 +25,9 @@ from policyqa.errors import ModelUnavailable
 from policyqa.index.embedder import check_model_folder, folder_model_id, read_stamp, usable_cpus
 
 ONNX_DIR = "onnx"
-ENCODER_FILE = "encoder.int8.onnx"
+ENCODER_FILES = {"fp32": "encoder.fp32.onnx", "int8": "encoder.int8.onnx"}
+"""The embedder's exports by precision: fp32 (the fused graph: the torch model's vectors, cosine
+1.0000) and int8 (~40 % faster, cosine ≥ 0.994, but it moves borderline retrievals: docs/speed.md)."""
 RELEVANCE_FILE = "relevance.int8.onnx"
 ONNX_STAMP = "onnx-build.json"
 ONNX_FORMAT = 1
@@ -35,7 +38,7 @@ TOKEN_BUDGET = 512
 """Padded tokens per batch (rows × longest row). Measured on 2 cores over 400 passages of the
 real library: 110 / 115 / 115 / 112 passages/s at 128 / 256 / 512 / 1024 tokens, 77 with
 batches of 32 passages."""
-BACKEND = "onnx-int8"
+BACKENDS = {"fp32": "onnx-fp32", "int8": "onnx-int8"}
 
 
 def onnx_folder(model_folder: Path) -> Path:
@@ -43,12 +46,12 @@ def onnx_folder(model_folder: Path) -> Path:
     return Path(model_folder) / ONNX_DIR
 
 
-def export_is_current(export: Path, source_id: str, file: str = ENCODER_FILE) -> bool:
-    """True when ``export`` holds ``file`` exported by this format from the model ``source_id``
-    and its stamp says it passed the check against torch."""
+def export_is_current(export: Path, source_id: str, files: Sequence[str] = tuple(ENCODER_FILES.values())) -> bool:
+    """True when ``export`` holds ``files`` exported by this format from the model ``source_id``
+    and its stamp says they passed the check against torch."""
     stamp = read_stamp(export / ONNX_STAMP)
     return (stamp.get("format") == ONNX_FORMAT and stamp.get("source_model_id") == source_id
-            and stamp.get("passed") is True and (export / file).is_file())
+            and stamp.get("passed") is True and all((export / file).is_file() for file in files))
 
 
 def session(path: Path, threads: int | None = None):
@@ -166,19 +169,22 @@ def pool(hidden: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
 
 
 class OnnxEmbedder:
-    """Embeds with the int8 ONNX export of a sentence-transformers folder (see module doc).
+    """Embeds with the ONNX export of a sentence-transformers folder (see module doc).
 
     ``model_id`` is the folder's, the same as the torch embedder's: an index built by either
     backend is queried by the other only because the export was checked against torch (its stamp
     says so; :meth:`Manifest.check_backend`). Nothing is read until first use.
     """
 
-    backend = BACKEND
-
-    def __init__(self, folder: Path, *, query_prefix: str = "query: ", passage_prefix: str = "passage: ",
-                 num_threads: int | None = None, budget: int = TOKEN_BUDGET, export: Path | None = None) -> None:
-        """``export`` defaults to ``<folder>/onnx``; a different one (a build's staging folder) is
-        read without its stamp, for the build's own check."""
+    def __init__(self, folder: Path, *, precision: str = "fp32", query_prefix: str = "query: ",
+                 passage_prefix: str = "passage: ", num_threads: int | None = None, budget: int = TOKEN_BUDGET,
+                 export: Path | None = None) -> None:
+        """``precision``: ``fp32`` or ``int8`` (:data:`ENCODER_FILES`). ``export`` defaults to
+        ``<folder>/onnx``; a different one (a build's staging folder) is read without its stamp,
+        for the build's own check."""
+        if precision not in ENCODER_FILES:
+            raise ValueError(f"precision must be one of {sorted(ENCODER_FILES)}, got {precision}")
+        self.precision, self.backend = precision, BACKENDS[precision]
         self.folder = Path(folder)
         self.export = Path(export) if export is not None else onnx_folder(self.folder)
         self._stamped = export is None
@@ -216,7 +222,7 @@ class OnnxEmbedder:
             self._tokenizer = folder_tokenizer(self.folder)
             self._max_length = max_seq_length(self.folder)
             self._pooling = pooling_mode(self.folder)
-            self._session = session(self.export / ENCODER_FILE, self.num_threads)
+            self._session = session(self.export / ENCODER_FILES[self.precision], self.num_threads)
             return self._session
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:

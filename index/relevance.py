@@ -83,15 +83,13 @@ def truncated_encoder(base_folder: Path, layers: int):
 
     config = AutoConfig.from_pretrained(base_folder)
     config.num_hidden_layers = layers
-    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # the unused upper layers are expected
-    hf_logging.disable_progress_bar()   # a CLI error must stay one line
+    hf_logging.disable_progress_bar()   # a CLI error must stay one line (off for good: see embedder)
     try:
         return AutoModel.from_pretrained(base_folder, config=config, add_pooling_layer=False)
     finally:
         hf_logging.set_verbosity(verbosity)
-        if bars:
-            hf_logging.enable_progress_bar()
 
 
 def mean_pool(hidden, mask):

@@ -5,10 +5,12 @@ so an interrupted ingest leaves the previous index loadable and correct.
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,20 +65,27 @@ def model_folder(config: Config) -> Path:
     return folder
 
 
+log = logging.getLogger("policyqa.load")
+
+
 def load_embedder(config: Config) -> Embedder:
     """The configured embedder on the configured backend (its model loads offline on first use).
 
     ``onnx``: the int8 export of the model folder, exported and checked against torch the first
     time (:mod:`policyqa.index.onnx_export`, which is the only part that imports torch)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    start = time.perf_counter()
     folder = model_folder(config)
     if config.backend == "torch":
-        return SentenceTransformerEmbedder(folder)
-    if not export_is_current(onnx_folder(folder), folder_model_id(folder)):
-        from policyqa.index.onnx_export import build_onnx_encoder
+        embedder: Embedder = SentenceTransformerEmbedder(folder)
+    else:
+        if not export_is_current(onnx_folder(folder), folder_model_id(folder)):
+            from policyqa.index.onnx_export import build_onnx_encoder
 
-        build_onnx_encoder(folder, progress=_say)
-    return OnnxEmbedder(folder)
+            build_onnx_encoder(folder, progress=_say)
+        embedder = OnnxEmbedder(folder, precision="int8" if config.backend == "onnx-int8" else "fp32")
+    log.info("embedder %s on %s (loads on first use): %.2f s", folder, embedder.backend, time.perf_counter() - start)
+    return embedder
 
 
 def _say(message: str) -> None:
@@ -84,12 +93,11 @@ def _say(message: str) -> None:
 
 
 def _backends_checked(manifest: Manifest, embedder: Embedder) -> bool:
-    """Were the index's backend and ``embedder``'s checked against each other? True for an ONNX
-    export whose stamp names the index's model (checked against torch when it was built)."""
-    export = getattr(embedder, "export", None)
-    if export is None and isinstance(embedder, SentenceTransformerEmbedder):
-        export = onnx_folder(embedder.folder)
-    return export is not None and export_is_current(export, manifest.model_id)
+    """Were the index's backend and ``embedder``'s checked against each other? True when the
+    ONNX export beside the model passed its check against the torch model the index names (every
+    ONNX precision is checked against torch when it is built)."""
+    folder = getattr(embedder, "folder", None)
+    return folder is not None and export_is_current(onnx_folder(folder), manifest.model_id)
 
 
 def _link_sources(old: Path, new: Path) -> None:
@@ -150,6 +158,7 @@ def remove_and_reindex(config: Config, name: str, *, progress: bool = False,
 
 def load_retriever(config: Config, *, embedder: Embedder | None = None, **options) -> HybridRetriever:
     """Load the index in ``config.index_dir`` for querying; raises IndexMissing / IndexMismatch."""
+    start = time.perf_counter()
     manifest = Manifest.load(config.index_dir)
     catalog = Catalog.load(config.index_dir)
     embedder = embedder or load_embedder(config)
@@ -159,8 +168,13 @@ def load_retriever(config: Config, *, embedder: Embedder | None = None, **option
     store = FaissStore.load(config.index_dir, manifest.dim)
     bm25 = BM25Index.load(config.index_dir)
     tokenizer = ChineseTokenizer().load()
+    log.info("index %s (%d clauses, vectors by %s): %.2f s", config.index_dir, len(manifest.clause_hashes),
+             manifest.backend or "torch", time.perf_counter() - start)
     if "reranker" not in options:   # the model rides with a neural embedder; a model-free index gets none
+        start = time.perf_counter()
         options["reranker"] = None if isinstance(embedder, HashEmbedder) else load_reranker(config)
+        log.info("relevance model on %s: %.2f s", config.backend if options["reranker"] else "none",
+                 time.perf_counter() - start)
     return HybridRetriever(catalog, store, bm25, embedder, tokenizer, k=config.top_k, **options)
 
 
@@ -192,7 +206,7 @@ def load_reranker(config: Config) -> Reranker | None:
     if config.reranker == "off" or not (base / "config.json").exists():
         return None
     if config.backend == "torch":
-        return Reranker(RelevanceModel.load(base))
+        return Reranker(RelevanceModel.load(base))   # the ONNX backends share one relevance export
     from policyqa.index.onnx_export import ensure_onnx_relevance
 
     require_artifact(base)

@@ -120,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--index", help="index folder (default: $POLICYQA_INDEX or ~/.local/share/policyqa/index)")
+        p.add_argument("--verbose", action="store_true",
+                       help="on stderr: what loads (backend, models, index) and how long it takes, and library warnings")
         p.set_defaults(func=func)
         return p
 
@@ -192,9 +194,24 @@ def _question_commands(add) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _chatter(verbose: bool) -> None:
+    """``--verbose``: PolicyQA's load timings and the libraries' warnings on stderr; otherwise
+    neither (stderr carries only errors, notices and progress the user asked for)."""
+    import logging
+    import warnings
+
+    if verbose:
+        logging.basicConfig(stream=sys.stderr, format="%(name)s: %(message)s")
+        logging.getLogger("policyqa").setLevel(logging.INFO)
+        warnings.simplefilter("default")
+    else:
+        warnings.simplefilter("ignore")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``policyqa`` console command."""
     args = build_parser().parse_args(argv)
+    _chatter(getattr(args, "verbose", False))
     try:
         return args.func(args)
     except PolicyQAError as err:

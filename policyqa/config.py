@@ -12,7 +12,7 @@ always reads these files, whatever ``corpus_dir`` says)."""
 
 
 RERANKER_CHOICES = ("auto", "off")
-BACKEND_CHOICES = ("onnx", "torch")
+BACKEND_CHOICES = ("onnx", "onnx-int8", "torch")
 
 
 def _env_path(name: str, default: Path) -> Path:
@@ -31,8 +31,9 @@ class Config:
     ``POLICYQA_RERANKER`` (``auto``, the default: the shipped relevance model reranks and decides
     answerability and verdicts whenever the e5 model is built; ``off``: the fused ranking and the
     word-coverage heuristics alone), ``POLICYQA_BACKEND`` (``onnx``, the default: the embedder
-    and the relevance model run as int8 ONNX Runtime graphs, exported and checked against torch on
-    first use; ``torch``: both run in torch at fp32).
+    runs as a fused float32 ONNX Runtime graph and the relevance model as an int8 one, both
+    exported and checked against torch on first use; ``onnx-int8``: the embedder in int8 too, ~40 %
+    faster and slightly different retrievals; ``torch``: both in torch at fp32).
     """
 
     home: Path
