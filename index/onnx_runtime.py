@@ -28,7 +28,7 @@ ONNX_DIR = "onnx"
 ENCODER_FILES = {"fp32": "encoder.fp32.onnx", "int8": "encoder.int8.onnx"}
 """The embedder's exports by precision: fp32 (the fused graph: the torch model's vectors, cosine
 1.0000) and int8 (~40 % faster, cosine ≥ 0.994, but it moves borderline retrievals: docs/speed.md)."""
-RELEVANCE_FILE = "relevance.int8.onnx"
+RELEVANCE_FILES = {"fp32": "relevance.fp32.onnx", "int8": "relevance.int8.onnx"}
 ONNX_STAMP = "onnx-build.json"
 ONNX_FORMAT = 1
 """Bump when the exported graph or its quantisation changes, so old exports are rebuilt."""

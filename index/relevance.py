@@ -152,11 +152,12 @@ class OnnxRelevanceModel:
     """The relevance model's ONNX export (same card, digest and probabilities as
     :class:`RelevanceModel`, no torch); build it with ``onnx_export.ensure_onnx_relevance``."""
 
-    def __init__(self, export: Path, base_folder: Path, card: RelevanceCard, digest: str) -> None:
-        from policyqa.index.onnx_runtime import RELEVANCE_FILE, folder_tokenizer, session
+    def __init__(self, export: Path, base_folder: Path, card: RelevanceCard, digest: str, *,
+                 precision: str = "fp32") -> None:
+        from policyqa.index.onnx_runtime import RELEVANCE_FILES, folder_tokenizer, session
 
-        self.card, self.digest = card, digest
-        self._session = session(export / RELEVANCE_FILE)   # first: the tokenizer may be loading elsewhere
+        self.card, self.digest, self.precision = card, digest, precision
+        self._session = session(export / RELEVANCE_FILES[precision])   # first: the tokenizer may be loading elsewhere
         self.tokenizer = folder_tokenizer(base_folder)
 
     def probabilities(self, question: str, texts: Sequence[str]) -> np.ndarray:

@@ -211,4 +211,6 @@ def load_reranker(config: Config) -> Reranker | None:
 
     require_artifact(base)
     export = ensure_onnx_relevance(base, config.model_cache, progress=_say)
-    return Reranker(OnnxRelevanceModel(export, base, RelevanceCard.read(ARTIFACT_DIR), artifact_digest()))
+    precision = "int8" if config.backend == "onnx-int8" else "fp32"
+    return Reranker(OnnxRelevanceModel(export, base, RelevanceCard.read(ARTIFACT_DIR), artifact_digest(),
+                                       precision=precision))

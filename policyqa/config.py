@@ -31,9 +31,9 @@ class Config:
     ``POLICYQA_RERANKER`` (``auto``, the default: the shipped relevance model reranks and decides
     answerability and verdicts whenever the e5 model is built; ``off``: the fused ranking and the
     word-coverage heuristics alone), ``POLICYQA_BACKEND`` (``onnx``, the default: the embedder
-    runs as a fused float32 ONNX Runtime graph and the relevance model as an int8 one, both
-    exported and checked against torch on first use; ``onnx-int8``: the embedder in int8 too, ~40 %
-    faster and slightly different retrievals; ``torch``: both in torch at fp32).
+    and the relevance model run as fused float32 ONNX Runtime graphs, exported and checked against
+    torch on first use; ``onnx-int8``: int8 graphs, faster, with slightly different retrievals and
+    answers (docs/speed.md); ``torch``: both in torch at fp32).
     """
 
     home: Path

@@ -100,11 +100,12 @@ def test_onnx_relevance_model_agrees_with_torch(e5_model_dir, tmp_path):
 
     export = ensure_onnx_relevance(e5_model_dir, e5_model_dir.parent)
     torch_model = RelevanceModel.load(e5_model_dir)
-    onnx_model = OnnxRelevanceModel(export, e5_model_dir, torch_model.card, torch_model.digest)
-    gap, counts = check_relevance(torch_model, onnx_model)
-    assert gap <= MAX_PROBABILITY_GAP and counts["pairs"] >= 60
-    probs = onnx_model.probabilities("学校能开除学生吗？", PASSAGES[:2])
-    assert probs.shape == (2,) and probs[0] > probs[1]
+    for precision, most in (("fp32", 0.001), ("int8", MAX_PROBABILITY_GAP)):
+        onnx_model = OnnxRelevanceModel(export, e5_model_dir, torch_model.card, torch_model.digest, precision=precision)
+        gap, counts = check_relevance(torch_model, onnx_model)
+        assert gap <= most and counts["pairs"] >= 60
+        probs = onnx_model.probabilities("学校能开除学生吗？", PASSAGES[:2])
+        assert probs.shape == (2,) and probs[0] > probs[1]
 
 
 @pytest.mark.model
