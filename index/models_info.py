@@ -63,7 +63,7 @@ def _backend_line(config: Config) -> str:
     stamp = read_stamp(folder / ONNX_STAMP)
     if not stamp.get("passed"):
         return f"推理后端：{config.backend}，ONNX 导出尚未构建（首次使用时导出并与 torch 比对，约 1 分钟，存到 {folder}）"
-    cosines = "，".join(f"{p} {c}" for p, c in stamp.get("min_cosine", {}).items())
+    cosines = "，".join(f"{p} {float(c):.4f}" for p, c in stamp.get("min_cosine", {}).items())
     return f"推理后端：{config.backend}（ONNX Runtime；{folder}，与 torch 最低余弦 {cosines}）"
 
 
