@@ -29,23 +29,16 @@ from policyqa.atomic import atomic_dir
 from policyqa.errors import ModelUnavailable
 from policyqa.index.embedder import SentenceTransformerEmbedder, folder_model_id
 from policyqa.index.onnx_runtime import (
-    ENCODER_FILES, MIN_COSINE, ONNX_FORMAT, RELEVANCE_FILES, OnnxEmbedder, export_is_current, onnx_folder,
-    write_stamp)
+    ENCODER_FILES, MIN_COSINE, ONNX_FORMAT, ONNX_STAMP, RELEVANCE_FILES, OnnxEmbedder, export_is_current,
+    onnx_folder)
 from policyqa.index.relevance import ARTIFACT_DIR, OnnxRelevanceModel, RelevanceCard, RelevanceModel, artifact_digest
+from policyqa.index.st_folder import write_json
 
 CHECK_EVERY = 70
 MAX_PROBABILITY_GAP = 0.05
 """The largest difference in probability, over the check's (question, text) pairs, the relevance
 model's int8 export may have with torch."""
 RELEVANCE_EXPORT = "relevance-onnx"
-RELEVANCE_INT8 = "attention"
-"""Which of the relevance model's layers its int8 export quantises (used with
-``POLICYQA_BACKEND=onnx-int8``; the default backend uses its float32 export, which changed
-answers on no gold set): only the attention projections. Its six tuned layers lose more to int8
-than the embedder (largest probability difference with torch on the check
-pairs, threshold decisions flipped of 212): all layers 0.168 (6), all but one layer 0.12–0.23,
-feed-forward in float32 0.035 (1), feed-forward down-projection alone in float32 0.119 (3). At 16
-pairs: torch 175 ms, ONNX float32 172 ms, attention int8 154 ms, all int8 118 ms."""
 CHECK_GROUPS = Path(__file__).resolve().parent / "data" / "relevance" / "train-groups.jsonl.gz"
 
 Progress = Callable[[str], None]
@@ -85,7 +78,6 @@ def build_onnx_encoder(folder: Path, *, progress: Progress | None = None) -> Pat
     export = onnx_folder(folder)
     say = progress or (lambda message: None)
     say(f"导出 ONNX 编码器（fp32 与 int8）：{export}（约 1 分钟，只做一次）")
-    worst: dict[str, float] = {}
     try:
         with atomic_dir(export) as work, tempfile.TemporaryDirectory() as scratch:
             model = _encoder_module(folder)
@@ -95,35 +87,37 @@ def build_onnx_encoder(folder: Path, *, progress: Progress | None = None) -> Pat
             quantise(fused, work / ENCODER_FILES["int8"])
             shutil.move(fused, work / ENCODER_FILES["fp32"])
             say("校验：ONNX 与 torch 的嵌入比对")
-            for precision in ENCODER_FILES:
-                worst[precision], counts = check_embedder(folder, work, precision)
-                if worst[precision] < MIN_COSINE:
+            worst, counts = check_embedder(folder, work)
+            for precision, cosine in worst.items():
+                if cosine < MIN_COSINE:
                     raise ModelUnavailable(
-                        f"ONNX {precision} 嵌入与 torch 不一致（最低余弦 {worst[precision]:.4f} < {MIN_COSINE}）："
+                        f"ONNX {precision} 嵌入与 torch 不一致（最低余弦 {cosine:.4f} < {MIN_COSINE}）："
                         "设置 POLICYQA_BACKEND=torch 使用 torch 后端")
-            write_stamp(work, _base_stamp(folder_model_id(folder)) | {"check": counts, "min_cosine": {p: round(c, 5) for p, c in worst.items()}})
+            write_json(work / ONNX_STAMP, _base_stamp(folder_model_id(folder)) | {"check": counts, "min_cosine": {p: round(c, 5) for p, c in worst.items()}})
     except OSError as err:
         raise ModelUnavailable(f"无法写入 {export}：{err.strerror or err}；请设置 POLICYQA_CACHE 指向可写目录") from err
     say("ONNX 编码器就绪（与 torch 最低余弦 " + "，".join(f"{p} {c:.4f}" for p, c in worst.items()) + "）")
     return export
 
 
-def check_embedder(folder: Path, export: Path, precision: str) -> tuple[float, dict[str, int]]:
-    """Lowest cosine between torch's and the export's vectors (of ``precision``) over the check
-    sample, and the sample's counts."""
+def check_embedder(folder: Path, export: Path) -> tuple[dict[str, float], dict[str, int]]:
+    """Lowest cosine between torch's vectors and each precision's export over the check sample
+    (torch's vectors computed once), and the sample's counts."""
     questions, passages = check_sample()
     torch_side = SentenceTransformerEmbedder(folder).load()
-    onnx_side = OnnxEmbedder(folder, precision=precision, export=export)
-    cosines = np.concatenate([
-        np.sum(torch_side.embed_queries(questions) * onnx_side.embed_queries(questions), axis=1),
-        np.sum(torch_side.embed_passages(passages) * onnx_side.embed_passages(passages), axis=1),
-    ])
-    return float(cosines.min()), {"questions": len(questions), "passages": len(passages)}
+    reference = torch_side.embed_queries(questions), torch_side.embed_passages(passages)
+    worst = {}
+    for precision in ENCODER_FILES:
+        onnx_side = OnnxEmbedder(folder, precision=precision, export=export)
+        cosines = np.concatenate([np.sum(reference[0] * onnx_side.embed_queries(questions), axis=1),
+                                  np.sum(reference[1] * onnx_side.embed_passages(passages), axis=1)])
+        worst[precision] = float(cosines.min())
+    return worst, {"questions": len(questions), "passages": len(passages)}
 
 
-def relevance_source_id(base_folder: Path, artifact: Path = ARTIFACT_DIR) -> str:
+def relevance_source_id(base_folder: Path, digest: str) -> str:
     """What the relevance export is made from: the base model's id and the artifact's digest."""
-    return f"{folder_model_id(base_folder)}+{artifact_digest(artifact)[:12]}"
+    return f"{folder_model_id(base_folder)}+{digest[:12]}"
 
 
 def relevance_export(cache_dir: Path) -> Path:
@@ -132,12 +126,19 @@ def relevance_export(cache_dir: Path) -> Path:
 
 
 def ensure_onnx_relevance(base_folder: Path, cache_dir: Path, artifact: Path = ARTIFACT_DIR, *,
-                          progress: Progress | None = None) -> Path:
-    """The relevance model's exports (float32, and int8 in the attention) in ``cache_dir``,
-    exported and checked against the torch model unless the stamp is current; raises
-    ModelUnavailable when they disagree."""
+                          digest: str | None = None, progress: Progress | None = None) -> Path:
+    """The relevance model's exports in ``cache_dir``, exported and checked against the torch
+    model unless the stamp is current; raises ModelUnavailable when they disagree. ``digest`` is
+    the artifact's (:func:`artifact_digest`, computed when not given).
+
+    Two exports: float32 (the default backend) and int8 in the attention projections only
+    (``onnx-int8``). The six tuned layers lose more to int8 than the embedder (largest probability
+    difference with torch on the check pairs, threshold decisions flipped of 212): all layers
+    0.168 (6), all but one layer 0.12–0.23, feed-forward in float32 0.035 (1), feed-forward
+    down-projection alone in float32 0.119 (3). At 16 pairs: torch 175 ms, ONNX float32 172 ms,
+    attention int8 154 ms, all int8 118 ms."""
     export = relevance_export(cache_dir)
-    source = relevance_source_id(base_folder, artifact)
+    source = relevance_source_id(base_folder, digest or artifact_digest(artifact))
     if export_is_current(export, source, tuple(RELEVANCE_FILES.values())):
         return export
     say = progress or (lambda message: None)
@@ -158,7 +159,7 @@ def ensure_onnx_relevance(base_folder: Path, cache_dir: Path, artifact: Path = A
                     raise ModelUnavailable(
                         f"ONNX {precision} 相关性模型与 torch 不一致（概率最大差 {gaps[precision]:.3f} > "
                         f"{MAX_PROBABILITY_GAP}）：设置 POLICYQA_BACKEND=torch 使用 torch 后端")
-            write_stamp(work, _base_stamp(source) | {"quantisation": "int8 dynamic, per channel, attention only",
+            write_json(work / ONNX_STAMP, _base_stamp(source) | {"quantisation": "int8 dynamic, per channel, attention only",
                                                      "check": counts,
                                                      "max_probability_gap": {p: round(g, 5) for p, g in gaps.items()}})
     except OSError as err:
@@ -260,7 +261,7 @@ def optimise(path: Path, config) -> Path:
 
 def quantise(src: Path, dst: Path, *, attention_only: bool = False) -> None:
     """Dynamic int8 quantisation of the weights, per output channel; ``attention_only`` leaves the
-    feed-forward layers in float32 (see :data:`RELEVANCE_INT8`)."""
+    feed-forward layers in float32 (the relevance model's int8 export: see ensure_onnx_relevance)."""
     import logging
 
     import onnx

@@ -13,7 +13,6 @@ batches of 512 tokens; see docs/speed.md).
 """
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator, Sequence
 from functools import cached_property
@@ -33,7 +32,8 @@ ONNX_STAMP = "onnx-build.json"
 ONNX_FORMAT = 1
 """Bump when the exported graph or its quantisation changes, so old exports are rebuilt."""
 MIN_COSINE = 0.99
-"""The lowest cosine, over the check's passages and questions, an int8 export may have with torch."""
+"""The lowest cosine, over the check's passages and questions, an export of either precision may
+have with torch."""
 TOKEN_BUDGET = 512
 """Padded tokens per batch (rows × longest row). Measured on 2 cores over 400 passages of the
 real library: 110 / 115 / 115 / 112 passages/s at 128 / 256 / 512 / 1024 tokens, 77 with
@@ -246,13 +246,3 @@ class OnnxEmbedder:
             hidden = sess.run(None, {"input_ids": ids, "attention_mask": mask})[0]
             out[rows] = pool(hidden, mask, self._pooling)
         return out
-
-
-def export_stamp(export: Path) -> dict:
-    """The export's stamp (what was checked, how well), or {}."""
-    return read_stamp(export / ONNX_STAMP)
-
-
-def write_stamp(export: Path, fields: dict) -> None:
-    """Write the export's stamp."""
-    (export / ONNX_STAMP).write_text(json.dumps(fields, ensure_ascii=False, indent=1) + "\n", "utf-8")
