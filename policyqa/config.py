@@ -46,6 +46,11 @@ class Config:
     top_k: int = 5
     max_file_bytes: int = 50_000_000
 
+    @property
+    def reports_dir(self) -> Path:
+        """Where evaluation reports go (the page's and ``policyqa eval``'s), one sub-folder per run."""
+        return self.home / "eval-reports"
+
     @classmethod
     def load(cls, **overrides: object) -> "Config":
         """Build the config from the environment, then apply non-None ``overrides``."""

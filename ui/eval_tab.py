@@ -16,12 +16,9 @@ from policyqa.errors import PolicyQAError
 from policyqa.ui.html import notice
 from policyqa.ui.state import PageState
 
-REPORTS_FOLDER = "eval-reports"   # under config.home
-
-
 def reports_root(state: PageState) -> Path:
     """Where the tab writes its reports (one sub-folder per run)."""
-    return state.config.home / REPORTS_FOLDER
+    return state.config.reports_dir
 
 
 def run_benchmark(state: PageState, quick: bool, baselines: bool) -> tuple[str, list[str]]:
