@@ -21,6 +21,11 @@ DEFAULT_MAX_BYTES = 50_000_000
 _T = TypeVar("_T")
 _HINTS = {".doc": "旧版 Word .doc 请另存为 .docx", ".wps": "请另存为 .docx", ".rtf": "请另存为 .docx",
           ".xhtml": "请另存为 .html", ".markdown": "请改扩展名为 .md"}
+# What a parser's failure means for the user and what to do; the parser's own exception stays the
+# cause (for a traceback), never part of the message.
+_BAD_DOCX = "不是有效的 .docx 文件（可能已损坏，或是改了扩展名的旧版 .doc）：请用 Word 重新另存为 .docx（或重新获取原文件）后再导入"
+_BAD_PDF = "不是有效的 PDF 文件（可能已损坏或不完整）：请从原文件重新导出或重新下载 PDF 后再导入"
+_UNREADABLE = "无法读取文件内容：请确认文件存在且有读取权限后重试"
 
 
 def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
@@ -87,8 +92,7 @@ def _check_unpacked_size(path: Path, limit: int) -> None:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as err:
-        raise UnreadableDocument(
-            path.name, f"不是有效的 .docx 文件（可能已损坏，或是改了扩展名的旧版 .doc）：{type(err).__name__}") from None
+        raise UnreadableDocument(path.name, _BAD_DOCX) from err
     if unpacked > limit:
         raise UnreadableDocument(path.name, f"解压后内容过大（{_sizes(unpacked, limit)}），请拆分后再导入")
 
@@ -108,12 +112,11 @@ def _megabytes(n: int) -> str:
 def _read_raw(path: Path, suffix: str) -> tuple[list[str], str, list[str]]:
     """Raw lines, encoding and notes for one supported file; library errors become UnreadableDocument."""
     if suffix == ".docx":
-        return _guarded(path, "不是有效的 .docx 文件（可能已损坏，或是改了扩展名的旧版 .doc）",
-                        lambda: (read_docx_lines(path), "utf-8", []))
+        return _guarded(path, _BAD_DOCX, lambda: (read_docx_lines(path), "utf-8", []))
     if suffix == ".pdf":
-        pdf = _guarded(path, "不是有效的 PDF 文件（可能已损坏或不完整）", lambda: read_pdf_lines(path))
+        pdf = _guarded(path, _BAD_PDF, lambda: read_pdf_lines(path))
         return list(pdf.lines), "pdf", list(pdf.warnings)
-    data = _guarded(path, "无法读取文件内容", path.read_bytes)
+    data = _guarded(path, _UNREADABLE, path.read_bytes)
     try:
         decoded = decode_html(data) if suffix in (".html", ".htm") else decode_text(data)
     except UndecodableText as err:
@@ -127,10 +130,11 @@ def _read_raw(path: Path, suffix: str) -> tuple[list[str], str, list[str]]:
 
 
 def _guarded(path: Path, reason: str, read: Callable[[], _T]) -> _T:
-    """Run a third-party parser; its many error types on a malformed file become one clear error."""
+    """Run a third-party parser; its many error types on a malformed file become one clear error
+    whose reason is ``reason`` (what is wrong and what to do)."""
     try:
         return read()
     except (PdfWithoutText, EncryptedPdf) as err:
         raise UnreadableDocument(path.name, str(err)) from None
     except Exception as err:  # noqa: BLE001 — zip, XML and PDF parsers raise dozens of types
-        raise UnreadableDocument(path.name, f"{reason}：{type(err).__name__}") from err
+        raise UnreadableDocument(path.name, reason) from err

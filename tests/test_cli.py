@@ -1,7 +1,9 @@
 """The ``policyqa`` command: exit codes, what goes to stdout and the one-line errors on stderr."""
 from __future__ import annotations
 
+import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -46,6 +48,56 @@ def test_ingest_with_a_bad_file_exits_3_and_names_it(folder, tmp_path, capsys):
     assert GOOD in out and "跳过 1 份" in out
     assert "未建向量索引" in out
     assert sorted(p.name for p in (index / "sources").iterdir()) == [GOOD]
+
+
+def _law_lines(count: int = 12) -> list[str]:
+    return [ln for ln in (CORPUS / GOOD).read_text(encoding="utf-8").splitlines() if ln.strip()][:count]
+
+
+def _law_pdf() -> bytes:
+    """The first lines of the Teachers Law typeset as a real PDF (reportlab's built-in Chinese font)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.setFont("STSong-Light", 10)
+    for n, line in enumerate(_law_lines()):
+        page.drawString(40, 790 - 16 * n, line[:50])
+    page.save()
+    return buffer.getvalue()
+
+
+def _law_docx() -> bytes:
+    """The same lines as a real .docx."""
+    import docx
+
+    document = docx.Document()
+    for line in _law_lines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "make", "fragment"), [("broken.pdf", _law_pdf, "PDF"),
+                                                        ("broken.docx", _law_docx, ".docx")])
+def test_a_truncated_file_is_skipped_with_a_plain_chinese_reason(name, make, fragment, tmp_path, capsys):
+    whole = make()
+    good = tmp_path / "src" / ("whole" + Path(name).suffix)
+    good.parent.mkdir()
+    good.write_bytes(whole)
+    (tmp_path / "src" / name).write_bytes(whole[: len(whole) // 2])   # a download cut off halfway
+    assert ingest(tmp_path / "index", tmp_path / "src") == EXIT_SKIPPED
+    out, err = capsys.readouterr()
+    assert good.name in out                                              # the whole file still reads
+    (line,) = err.splitlines()
+    assert line.startswith(f"跳过 {name}：")
+    reason = line.removeprefix(f"跳过 {name}：")
+    assert fragment in reason and "重新" in reason                      # what is wrong, what to do
+    assert not {w for w in re.findall(r"[A-Za-z]{2,}", reason) if w not in ("PDF", "Word", "docx", "doc")}
 
 
 def test_ingest_of_good_files_exits_0(tmp_path, capsys):
