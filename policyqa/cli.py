@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -112,16 +114,77 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+_OPENING, _CLOSING = "（《“「『【", "，。、；：）》”」』】！？"
+# A `command` (kept whole to copy), a wide character, or a run of narrow ones (each with the
+# brackets and punctuation that must stay beside it), or a space: the units a help line breaks between.
+_UNIT = re.compile(rf"[{_OPENING}]*(?:`[^`]*`|[{_WIDE}]|[^\s{_WIDE}`]+)[{_CLOSING}]*|\s+")
+
+
+def _columns(text: str) -> int:
+    """Terminal columns ``text`` takes: two for a wide (CJK) character, one otherwise."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_wide(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken at spaces or between Chinese characters
+    (argparse's textwrap breaks only at spaces and counts a Chinese character as one column)."""
+    lines, line, space = [], "", False
+    for unit in _UNIT.findall(" ".join(text.split())):
+        if unit.isspace():
+            space = True
+            continue
+        joined = line + (" " if space and line else "") + unit
+        if line and _columns(joined) > width:
+            lines.append(line)
+            joined = unit
+        line, space = joined, False
+    return lines + [line] if line else lines
+
+
+class _ChineseHelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout with the usage prefix in Chinese and Chinese text wrapped by columns."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def _format_usage(self, usage, actions, groups, prefix) -> str:
+        # laid out behind spaces as wide as the prefix, so wrapping and indents count its columns
+        shown = super()._format_usage(usage, actions, groups, " " * _columns(prefix))
+        return prefix + shown[_columns(prefix):]
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_wide(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap_wide(text, width - len(indent)))
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser whose own help words (usage prefix, section titles, ``-h``) are Chinese,
+    like every help text of the command; sub-commands inherit it through ``add_parser``."""
+
+    def __init__(self, *args, add_help: bool = True, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _ChineseHelpFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``policyqa`` command."""
-    parser = argparse.ArgumentParser(prog="policyqa", description="基础教育政策问答：按条款检索并引用原文。")
-    sub = parser.add_subparsers(dest="command", required=True)
+    """The argument parser of the ``policyqa`` command (every help text in Chinese)."""
+    parser = ChineseArgumentParser(prog="policyqa", description="基础教育政策问答：按条款检索并引用原文。")
+    sub = parser.add_subparsers(dest="command", required=True, title="命令",
+                                help="运行 `policyqa <命令> -h` 查看该命令的用法")
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--index", help="index folder (default: $POLICYQA_INDEX or ~/.local/share/policyqa/index)")
+        p.add_argument("--index", help="索引文件夹（默认 $POLICYQA_INDEX；未设置时为 $POLICYQA_HOME/index，"
+                            "即 ~/.local/share/policyqa/index）")
         p.add_argument("--verbose", action="store_true",
-                       help="on stderr: what loads (backend, models, index) and how long it takes, and library warnings")
+                       help="在标准错误输出（stderr）上显示加载了什么（后端、模型、索引）、各用时多久，以及所用库的警告")
         p.set_defaults(func=func)
         return p
 
@@ -134,64 +197,65 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _library_commands(add) -> None:
     """ingest, library, remove, models: building and inspecting the library."""
-    p = add("ingest", cmd_ingest, "Ingest documents (.txt .md .docx .pdf .html) and build the index. "
-            "Without PATH: the bundled corpus. Exit code 3 when some files were skipped.")
-    p.add_argument("paths", nargs="*", help="files or folders to add to the library")
+    p = add("ingest", cmd_ingest, "把文档（.txt .md .docx .pdf .html .htm）加入文库并增量建立索引。"
+            "不给路径时导入随附语料；有文件被跳过时退出码为 3（每个被跳过的文件在 stderr 上一行说明）。")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="要加入文库的文件或文件夹（可给多个）")
     p.add_argument("--rebuild", action="store_true",
-                   help="re-parse and re-embed every stored document, reusing nothing from the old index "
-                        "(repairs a damaged index or one built with another model; keeps added documents)")
+                   help="重新解析并重新嵌入文库中的每份文档，不复用旧索引的任何内容"
+                        "（用于修复损坏的索引或换了模型的索引；已加入的文档保留）")
     p.add_argument("--reset", action="store_true",
-                   help="start from an empty library: only the given paths (default: the bundled corpus) remain")
+                   help="从空文库开始：只保留本次给出的路径（不给路径时为随附语料）")
     p.add_argument("--no-embed", action="store_true",
-                   help="parse and write clauses.jsonl only (refused on a folder that already holds vectors)")
-    p.add_argument("--quiet", action="store_true", help="no progress output")
+                   help="只解析并写出 clauses.jsonl，不建向量索引（文件夹中已有向量时拒绝执行）")
+    p.add_argument("--quiet", action="store_true", help="不显示进度")
 
-    p = add("library", cmd_library, "List the documents in the library with their metadata.")
-    p.add_argument("--json", action="store_true", help="one JSON object per document")
-    p.add_argument("--level", default="", help="national, provincial, municipal or district")
-    p.add_argument("--region", default="", help="part of the region's name (河南, 苏州市 …)")
-    p.add_argument("--kind", default="", help="law, opinion, plan, notice, repost or other")
-    p.add_argument("--year", default="", help="year of the document's date (2016)")
-    p.add_argument("--status", default="", help="in_force, superseded (older law versions), copy or repost")
-    p.add_argument("--title", default="", help="part of the title or file name (美育)")
-    p.add_argument("--form", default="", help="legal form: 法律, 行政法规, 地方性法规, 规章 or 规范性文件")
+    p = add("library", cmd_library, "列出文库中的文档及其元数据（标题、文号、日期、级别、地区、类型、状态、条款数），可按条件筛选。")
+    p.add_argument("--json", action="store_true", help="每份文档输出一行 JSON 对象")
+    p.add_argument("--level", default="", help="按级别筛选：national（国家）、provincial（省级）、municipal（市级）或 district（区县）")
+    p.add_argument("--region", default="", help="按地区名称的一部分筛选（如 河南、苏州市）")
+    p.add_argument("--kind", default="", help="按类型筛选：law（法律法规）、opinion（意见）、plan（方案）、notice（通知）、"
+                        "repost（转载）或 other（其他）")
+    p.add_argument("--year", default="", help="按文档日期的年份筛选（四位数字，如 2016）")
+    p.add_argument("--status", default="", help="按状态筛选：in_force（现行）、superseded（已被修订的旧版本）、copy（副本）或 repost（转载）")
+    p.add_argument("--title", default="", help="按标题或文件名的一部分筛选（如 美育）")
+    p.add_argument("--form", default="", help="按法律形式筛选：法律、行政法规、地方性法规、规章或规范性文件")
 
-    p = add("remove", cmd_remove, "Remove one document (by file name) from the library and re-index.")
-    p.add_argument("name")
-    p.add_argument("--quiet", action="store_true")
+    p = add("remove", cmd_remove, "从文库中移除一份文档（按文件名）并重建索引，报告移除了什么、文库现有多少。")
+    p.add_argument("name", metavar="NAME", help="要移除的文档的文件名（即 `policyqa library` 输出的第一列）")
+    p.add_argument("--quiet", action="store_true", help="不显示重建索引的进度")
 
-    add("models", cmd_models, "Show the embedding model and the relevance model: what is installed and where.")
+    add("models", cmd_models, "显示嵌入模型和相关性模型：安装了什么、放在哪里、是否已构建。")
 
 
 def _question_commands(add) -> None:
     """ask, serve, search, eval: asking the library and measuring the answers."""
-    p = add("ask", cmd_ask, "Answer a question from the documents, citing the clauses it rests on "
-            "(or say that the documents do not say). Batch: --batch IN.jsonl --out OUT.jsonl.")
-    p.add_argument("question", nargs="?", help="the question (omit with --batch)")
-    p.add_argument("--doc", action="append", help="restrict to a document (file name or alias); repeatable")
-    p.add_argument("--json", action="store_true", help="print the answer as one JSON object (the batch line format)")
-    p.add_argument("--batch", metavar="IN.jsonl", help="JSONL input, one {\"id\", \"question\"} per line")
-    p.add_argument("--out", metavar="OUT.jsonl", help="where batch answers go (required with --batch)")
+    p = add("ask", cmd_ask, "根据文库中的文档回答问题，并引用所依据的条款（文档中没有依据时如实说明）。"
+            "批量：--batch IN.jsonl --out OUT.jsonl。")
+    p.add_argument("question", nargs="?", metavar="QUESTION", help="要问的问题（使用 --batch 时省略）")
+    p.add_argument("--doc", action="append", help="只在这份文档中查找（文件名或别名）；可重复给出")
+    p.add_argument("--json", action="store_true", help="以一个 JSON 对象输出回答（与批量输出每行的格式相同）")
+    p.add_argument("--batch", metavar="IN.jsonl", help="批量提问的 JSONL 文件，每行一个 {\"id\", \"question\"}")
+    p.add_argument("--out", metavar="OUT.jsonl", help="批量回答写入的文件（使用 --batch 时必须给出）")
 
-    p = add("serve", cmd_serve, "Serve the web page (chat, compliance, compare, library, evaluation) and the "
-            "ask API; builds the model and the index first if missing.")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p = add("serve", cmd_serve, "启动网页（问答、合规检查、对比、文库、评测）和供 gradio_client 调用的问答接口；"
+            "缺少模型或索引时先构建，运行到按 Ctrl+C 为止。")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1：仅本机可访问）")
+    p.add_argument("--port", type=int, default=7860, help="端口（默认 7860）")
 
-    p = add("search", cmd_search, "Retrieve the clauses that best match a query, with scores.")
-    p.add_argument("query")
-    p.add_argument("--k", type=int, default=5, help="how many clauses (default 5)")
-    p.add_argument("--doc", action="append", help="restrict to a document (file name or alias); repeatable")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add("search", cmd_search, "检索与查询最匹配的条款，显示分数和找到它的途径（只检索，不生成回答）。")
+    p.add_argument("query", metavar="QUERY", help="要检索的文字")
+    p.add_argument("--k", type=int, default=5, help="返回多少条条款（默认 5）")
+    p.add_argument("--doc", action="append", help="只在这份文档中查找（文件名或别名）；可重复给出")
+    p.add_argument("--json", action="store_true", help="每条结果输出一行 JSON 对象")
 
-    p = add("eval", cmd_eval, "Evaluate answer fidelity on a gold set (default: the bundled one) and write "
-            "report.json, report.md and report.html.")
-    p.add_argument("--gold", help="gold JSONL file (format: docs/gold-format.md)")
-    p.add_argument("--out", default="eval-report", help="report folder (default ./eval-report)")
-    p.add_argument("--baselines", action="store_true", help="also run BM25-only and llama-index defaults")
-    p.add_argument("--quick", action="store_true", help="a 30-question subset covering every type")
-    p.add_argument("--answers", help="score this `policyqa ask --batch` output instead of asking the assistant")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p = add("eval", cmd_eval, "在金标问题集（默认为随附的一套）上评测回答的忠实度：打印汇总表，"
+            "并写出 report.json、report.md 和 report.html。")
+    p.add_argument("--gold", metavar="FILE", help="金标 JSONL 文件（格式见 docs/gold-format.md）")
+    p.add_argument("--out", default="eval-report", metavar="DIR", help="报告文件夹（默认为当前目录下的 eval-report）")
+    p.add_argument("--baselines", action="store_true", help="同时评测两个基线：仅 BM25 检索，以及 llama-index 默认设置")
+    p.add_argument("--quick", action="store_true", help="只评测 30 个问题的子集（覆盖每种题型）")
+    p.add_argument("--answers", metavar="BATCH.jsonl", help="评测这份 `policyqa ask --batch` 的输出，而不是现场向助手提问")
+    p.add_argument("--quiet", action="store_true", help="不显示进度条")
 
 
 def _chatter(verbose: bool) -> None:

@@ -96,22 +96,27 @@ def _gzip(src: Path, dest: Path) -> None:
 
 
 def add_commands(sub) -> None:
-    """The ``relevance`` command group."""
-    p = sub.add_parser("relevance", help="Rebuild the relevance model (reranking, answerability, verdicts).",
-                       description="Rebuild the relevance model: mine training data, train on CPU, calibrate on dev questions.")
-    steps = p.add_subparsers(dest="step", required=True)
-    d = steps.add_parser("data", help="mine training groups with the retriever's hard negatives")
-    d.add_argument("--wild-index", required=True, help="an index holding ../shared/corpus-wild (policyqa ingest)")
-    d.add_argument("--library-index", help="an index of the bundled corpus: add its adaptation questions (in-library model)")
-    d.add_argument("--shared", default=str(SHARED), help="the shared data folder (default ../shared)")
-    d.add_argument("--out", default=str(TRAINING_GROUPS), help=f"output (default {TRAINING_GROUPS.name} in the artifact)")
+    """The ``relevance`` command group (help texts in Chinese, like the rest of the command)."""
+    p = sub.add_parser("relevance", help="重建相关性模型（用于重排序、判断能否作答和合规结论）",
+                       description="重建相关性模型：挖掘训练数据、在 CPU 上训练、在开发集问题上校准阈值。")
+    steps = p.add_subparsers(dest="step", required=True, title="步骤",
+                             help="依次运行 data、train、calibrate；`policyqa relevance <步骤> -h` 查看用法")
+    d = steps.add_parser("data", help="挖掘训练组：以检索器找到的难负例为负样本，写成 gzip 压缩的 JSONL",
+                         description="挖掘训练组（stard 与 corpus-wild 的训练集，可再加随附语料的适配问题），"
+                                     "以检索器找到的难负例为负样本，写成 gzip 压缩的 JSONL。")
+    d.add_argument("--wild-index", required=True, help="收录了 ../shared/corpus-wild 的索引文件夹（用 `policyqa ingest` 建立）")
+    d.add_argument("--library-index", help="随附语料的索引文件夹：加入其领域适配问题（训练适用于本文库的模型）")
+    d.add_argument("--shared", default=str(SHARED), help="共享数据文件夹（默认 ../shared）")
+    d.add_argument("--out", default=str(TRAINING_GROUPS), help=f"输出文件（默认：模型产物文件夹中的 {TRAINING_GROUPS.name}）")
     d.set_defaults(func=run_data)
-    t = steps.add_parser("train", help="train from the pinned groups (fixed seeds; 2 CPU cores suffice)")
-    t.add_argument("--data", default=str(TRAINING_GROUPS), help="gzipped groups (default: the pinned ones)")
-    t.add_argument("--out", default=str(ARTIFACT_DIR), help="artifact folder (default: the shipped one)")
-    t.add_argument("--epochs", type=float, default=1.0, help="passes over the groups (default 1)")
+    t = steps.add_parser("train", help="用固定的训练组训练（固定随机种子；2 个 CPU 核即可）",
+                         description="用固定的训练组训练相关性模型并写出模型产物；阈值随后由 calibrate 选定。")
+    t.add_argument("--data", default=str(TRAINING_GROUPS), help="训练组文件，gzip 压缩（默认：随附的固定数据）")
+    t.add_argument("--out", default=str(ARTIFACT_DIR), help="模型产物文件夹（默认：随附的那份，会被覆盖）")
+    t.add_argument("--epochs", type=float, default=1.0, help="训练轮数，可为小数（默认 1）")
     t.set_defaults(func=run_train)
-    c = steps.add_parser("calibrate", help="choose the refusal threshold on dev questions")
-    c.add_argument("--index", required=True, help="an index holding corpus-wild and the bundled corpus")
-    c.add_argument("--artifact", default=str(ARTIFACT_DIR), help="artifact folder (default: the shipped one)")
+    c = steps.add_parser("calibrate", help="在开发集问题上选择融合权重、拒答阈值和结论阈值",
+                         description="在开发集问题上选择融合权重、拒答阈值和结论阈值，并写入模型产物的说明卡。")
+    c.add_argument("--index", required=True, help="同时收录了 corpus-wild 和随附语料的索引文件夹")
+    c.add_argument("--artifact", default=str(ARTIFACT_DIR), help="模型产物文件夹（默认：随附的那份，校准结果写入其中）")
     c.set_defaults(func=run_calibrate)

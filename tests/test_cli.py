@@ -1,15 +1,17 @@
 """The ``policyqa`` command: exit codes, what goes to stdout and the one-line errors on stderr."""
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
 
-from policyqa.cli import EXIT_SKIPPED, main
+from policyqa.cli import EXIT_SKIPPED, build_parser, main
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 GOOD = "teachers-law.txt"
@@ -157,3 +159,73 @@ def test_search_with_an_unknown_document_is_one_line_error(e5_model_dir, tmp_pat
     assert out == ""
     assert err.startswith("错误：") and err.count("\n") == 1
     assert "北京方按" in err and "教师法" in err
+
+
+def _parsers(parser: argparse.ArgumentParser, name: str = "policyqa"):
+    """The command and every sub-command and step below it, each with its name."""
+    yield name, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub_name, sub in action.choices.items():
+                yield from _parsers(sub, f"{name} {sub_name}")
+
+
+PARSERS = dict(_parsers(build_parser()))
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def english_prose(text: str) -> list[str]:
+    """Runs of two or more English words in a row (``code`` spans aside). A lone word is a name
+    (stderr, BM25, national); option names, file names and paths contain - . / _ $ and are no words."""
+    runs, run = [], []
+    for token in re.sub(r"`[^`]*`", " ", text).split() + [""]:
+        if re.fullmatch(r"[A-Za-z]+[,.;:]?", token):
+            run.append(token)
+            continue
+        if len(run) > 1:
+            runs.append(" ".join(run))
+        run = []
+    return runs
+
+
+def test_the_prose_check_catches_english_and_lets_names_through():
+    assert english_prose("no progress output") == ["no progress output"]
+    assert english_prose("按级别筛选：national、provincial or district") == ["or district"]
+    assert english_prose("options:\n  -h, --help  show this help message and exit") == [
+        "show this help message and exit"]
+    assert english_prose("在 stderr 上显示；--batch IN.jsonl --out OUT.jsonl；见 `policyqa ask --batch`") == []
+
+
+@pytest.mark.parametrize("name", PARSERS)
+def test_every_argument_has_chinese_help(name):
+    parser = PARSERS[name]
+    assert CJK.search(parser.description or ""), f"{name}: no Chinese description"
+    for action in parser._actions:
+        helps = [action.help] + [a.help for a in getattr(action, "_choices_actions", ())]
+        for text in helps:
+            assert text and CJK.search(text), f"{name} {action.option_strings or action.dest}: {text!r}"
+            assert not english_prose(text), f"{name} {action.option_strings or action.dest}: {text!r}"
+
+
+@pytest.mark.parametrize("name", PARSERS)
+def test_the_rendered_help_is_chinese_apart_from_names(name, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    text = PARSERS[name].format_help()
+    usage, _, body = text.partition("\n\n")
+    assert usage.startswith("用法：")
+    # argparse sets an option and its help two or more spaces apart, so each such part is read alone
+    parts = [part for line in body.splitlines() for part in re.split(r"\s{2,}", line)]
+    assert not [run for part in parts for run in english_prose(part)], body
+    headings = [ln for ln in body.splitlines() if re.fullmatch(r"\S.*:", ln)]
+    assert headings and all(CJK.search(h) for h in headings), headings
+
+
+def test_help_lines_fit_the_terminal(monkeypatch):
+    from policyqa.cli import wrap_wide
+
+    monkeypatch.setenv("COLUMNS", "80")
+    for text in (p.format_help() for p in PARSERS.values()):
+        for line in text.splitlines():
+            assert sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) <= 80, line
+    assert wrap_wide("按标题或文件名的一部分筛选（如 美育）", 12) == ["按标题或文件", "名的一部分筛", "选（如 美", "育）"]
+    assert wrap_wide("运行 `policyqa <命令> -h` 查看", 12) == ["运行", "`policyqa <命令> -h`", "查看"]
