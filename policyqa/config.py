@@ -15,7 +15,7 @@ RERANKER_CHOICES = ("auto", "off")
 BACKEND_CHOICES = ("onnx", "onnx-int8", "torch")
 
 
-def _env_path(name: str, default: Path) -> Path:
+def _env_path(name: str, default: Path | None) -> Path | None:
     value = os.environ.get(name)
     return Path(value).expanduser() if value else default
 
@@ -33,7 +33,8 @@ class Config:
     word-coverage heuristics alone), ``POLICYQA_BACKEND`` (``onnx``, the default: the embedder
     and the relevance model run as fused float32 ONNX Runtime graphs, exported and checked against
     torch on first use; ``onnx-int8``: int8 graphs, faster, with slightly different retrievals and
-    answers (docs/speed.md); ``torch``: both in torch at fp32).
+    answers (docs/speed.md); ``torch``: both in torch at fp32), ``POLICYQA_USERS`` (the served page's
+    accounts, default ``$POLICYQA_HOME/users.json``; see policyqa/access.py).
     """
 
     home: Path
@@ -45,6 +46,7 @@ class Config:
     backend: str = "onnx"
     top_k: int = 5
     max_file_bytes: int = 50_000_000
+    users_file: Path | None = None
 
     @property
     def reports_dir(self) -> Path:
@@ -63,6 +65,7 @@ class Config:
             embedder=os.environ.get("POLICYQA_EMBEDDER", "e5"),
             reranker=os.environ.get("POLICYQA_RERANKER", "auto"),
             backend=os.environ.get("POLICYQA_BACKEND", "onnx"),
+            users_file=_env_path("POLICYQA_USERS", None),   # None: home / "users.json", wherever home is
         )
         return config.with_overrides(**overrides)
 
@@ -72,7 +75,7 @@ class Config:
         for key, value in overrides.items():
             if value is None:
                 continue
-            if key.endswith("_dir") or key in ("home", "model_cache"):
+            if key.endswith(("_dir", "_file")) or key in ("home", "model_cache"):
                 value = Path(str(value)).expanduser()
             clean[key] = value
         if clean.get("reranker", self.reranker) not in RERANKER_CHOICES:

@@ -24,13 +24,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_serve(env: Mapping[str, str], log: Path, *, polls: int = READY_POLLS) -> tuple[subprocess.Popen, str]:
-    """Run ``policyqa serve`` with ``env`` (stdout and stderr to ``log``); returns the process and its
-    URL once the page answers. Raises ServeFailed (after killing the process) when it does not."""
+def start_serve(env: Mapping[str, str], log: Path, *, polls: int = READY_POLLS,
+                host: str = "127.0.0.1") -> tuple[subprocess.Popen, str]:
+    """Run ``policyqa serve --host host`` with ``env`` (stdout and stderr to ``log``); returns the
+    process and its loopback URL once the page answers (a page behind a login answers too).
+    Raises ServeFailed (after killing the process) when it does not."""
     port = free_port()
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "policyqa.cli", "serve", "--port", str(port)],
-                                   env=dict(env), stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([sys.executable, "-m", "policyqa.cli", "serve", "--host", host,
+                                    "--port", str(port)], env=dict(env), stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     for _ in range(polls):
         if process.poll() is not None:

@@ -1,6 +1,7 @@
 """The library tab: the documents with metadata and clause counts, upload, removal, clause tree."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -22,31 +23,35 @@ def _pickers_update(state: PageState, count: int) -> list:
     return [gr.update(choices=choices)] * count
 
 
-def add_files(state: PageState, files: list[str] | None, pickers: int, progress=gr.Progress(track_tqdm=True)):
-    """Ingest the uploaded files; returns (report, table, *picker updates)."""
+def add_files(state: PageState, files: list[str] | None, pickers: int, user: str | None = None):
+    """Ingest the uploaded files as ``user``; returns (report, table, *picker updates)."""
     if not files:
         return notice("请先选择要上传的文件（.txt .docx .pdf .html .md）。", "error"), gr.update(), \
             *[gr.update()] * pickers
-    progress(0, desc="解析并建立索引…")
     try:
-        result = state.add_files([Path(f) for f in files])
+        result = state.add_files([Path(f) for f in files], user)
         report = ingest_report(result, [Path(f) for f in files])
     except PolicyQAError as err:
         report = notice(str(err), "error")
     return report, library_table(state.documents()), *_pickers_update(state, pickers)
 
 
-def remove(state: PageState, name: str | None, confirmed: bool, pickers: int, progress=gr.Progress(track_tqdm=True)):
-    """Remove one document after confirmation; returns (report, table, *picker updates)."""
+def remove(state: PageState, name: str | None, confirmed: bool, pickers: int, user: str | None = None):
+    """Remove one document as ``user`` after confirmation; returns (report, table, *picker updates)."""
     if not name or not confirmed:
         return notice("请选择文件并勾选“确认删除”。", "error"), gr.update(), *[gr.update()] * pickers
-    progress(0, desc="删除并重建索引…")
     try:
-        result = state.remove(name)
+        result = state.remove(name, user)
         report = notice(f"已删除 {name}。{result.index_note}", "ok")
     except PolicyQAError as err:
         report = notice(str(err), "error")
     return report, library_table(state.documents()), *_pickers_update(state, pickers)
+
+
+def current_library(state: PageState, pickers: int, *filters: str) -> list:
+    """The table (under the current filters) and every document picker, from the index on disk
+    now: run when a page opens and whenever a tab is chosen, so nothing shows a stale library."""
+    return [filtered(state, *filters), *_pickers_update(state, pickers)]
 
 
 def show_tree(state: PageState, name: str | None) -> str:
@@ -71,8 +76,18 @@ def filtered(state: PageState, level: str, region: str, kind: str, year: str, st
     return library_table(records, query.select(records))
 
 
-def library_tab(state: PageState, other_pickers: list[gr.Dropdown]) -> None:
-    """Build the tab; uploads and removals also refresh ``other_pickers`` (other tabs' document lists)."""
+@dataclass(frozen=True)
+class LibraryTab:
+    """The components other parts of the page refresh: the table, its filters and every picker."""
+
+    table: gr.HTML
+    filters: list
+    pickers: list[gr.Dropdown]
+
+
+def library_tab(state: PageState, other_pickers: list[gr.Dropdown]) -> LibraryTab:
+    """Build the tab; uploads and removals also refresh ``other_pickers`` (other tabs' document lists).
+    Upload and removal are API endpoints too (``/upload``, ``/remove``), for administrators only."""
     with gr.Row(elem_id="pqa-library-filters"):
         level = gr.Dropdown([("全部", ""), *[(n, lv.value) for lv, n in LEVEL_NAMES.items()]], value="",
                             label="层级", elem_id="pqa-filter-level")
@@ -89,7 +104,7 @@ def library_tab(state: PageState, other_pickers: list[gr.Dropdown]) -> None:
     filters = [level, region, kind, year, status, title, form]
     for box in filters:
         box.change(lambda *values: filtered(state, *values), filters, table, api_visibility="private")
-    with gr.Accordion("上传文件到文库", open=True):
+    with gr.Accordion("上传文件到文库（管理员）", open=True):
         files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label="支持 .txt .docx .pdf .html .md",
                         elem_id="pqa-upload", height=160)
         upload = gr.Button("添加到文库", variant="primary", elem_id="pqa-upload-go")
@@ -97,15 +112,29 @@ def library_tab(state: PageState, other_pickers: list[gr.Dropdown]) -> None:
     with gr.Accordion("浏览条款", open=False):
         tree_doc = gr.Dropdown(state.doc_choices(), label="文件", elem_id="pqa-tree-doc")
         tree = gr.HTML("", elem_id="pqa-tree")
-    with gr.Accordion("删除文件", open=False):
+    with gr.Accordion("删除文件（管理员）", open=False):
         with gr.Row():
-            gone = gr.Dropdown(state.doc_choices(), label="要删除的文件", scale=3, elem_id="pqa-remove-doc")
+            # custom values pass the widget: a document ingested after this page was built is
+            # still removable through the API; remove() rejects names the library does not hold
+            gone = gr.Dropdown(state.doc_choices(), label="要删除的文件", scale=3, elem_id="pqa-remove-doc",
+                               allow_custom_value=True)
             confirm = gr.Checkbox(label="确认删除", value=False, scale=1, elem_id="pqa-remove-confirm")
         delete = gr.Button("删除并重建索引", variant="stop", elem_id="pqa-remove-go")
     pickers = [*other_pickers, tree_doc, gone]
     n = len(pickers)
-    upload.click(lambda f, p=gr.Progress(track_tqdm=True): add_files(state, f, n, p), files,
-                 [report, table, *pickers], concurrency_limit=1, concurrency_id="library", api_visibility="private")
-    delete.click(lambda name, ok, p=gr.Progress(track_tqdm=True): remove(state, name, ok, n, p), [gone, confirm],
-                 [report, table, *pickers], concurrency_limit=1, concurrency_id="library", api_visibility="private")
+
+    def upload_files(paths: list[str] | None, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
+        progress(0, desc="解析并建立索引…")
+        return add_files(state, paths, n, request.username)
+
+    def remove_document(name: str | None, confirmed: bool, request: gr.Request,
+                        progress=gr.Progress(track_tqdm=True)):
+        progress(0, desc="删除并重建索引…")
+        return remove(state, name, confirmed, n, request.username)
+
+    upload.click(upload_files, files, [report, table, *pickers], concurrency_limit=1, concurrency_id="library",
+                 api_name="upload")
+    delete.click(remove_document, [gone, confirm], [report, table, *pickers], concurrency_limit=1,
+                 concurrency_id="library", api_name="remove")
     tree_doc.change(lambda name: show_tree(state, name), tree_doc, tree, api_visibility="private")
+    return LibraryTab(table, filters, pickers)

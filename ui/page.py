@@ -8,7 +8,7 @@ from policyqa.ui.chat_tab import chat_tab
 from policyqa.ui.compare_tab import compare_tab
 from policyqa.ui.compliance_tab import compliance_tab
 from policyqa.ui.eval_tab import eval_tab
-from policyqa.ui.library_tab import library_tab
+from policyqa.ui.library_tab import current_library, library_tab
 from policyqa.ui.state import PageState
 
 TITLE = "PolicyQA 教育政策问答"
@@ -20,16 +20,23 @@ def build_page(state: PageState) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False) as page:
         gr.Markdown(f"## {TITLE}\n基础教育政策文件与教育法律问答：每句回答都标注出处条款，可点开核对原文。")
         with gr.Tabs():
-            with gr.Tab("问答", id="chat"):
+            with gr.Tab("问答", id="chat") as chat:
                 pickers = chat_tab(state)
-            with gr.Tab("合规判断", id="compliance"):
+            with gr.Tab("合规判断", id="compliance") as compliance:
                 compliance_tab(state)
-            with gr.Tab("文件对比", id="compare"):
+            with gr.Tab("文件对比", id="compare") as comparison:
                 pickers += compare_tab(state)
-            with gr.Tab("文库", id="library"):
-                library_tab(state, pickers)
-            with gr.Tab("评测", id="eval"):
+            with gr.Tab("文库", id="library") as library:
+                shelf = library_tab(state, pickers)
+            with gr.Tab("评测", id="eval") as evaluation:
                 eval_tab(state)
+
+        def refresh(*filters: str) -> list:
+            return current_library(state, len(shelf.pickers), *filters)
+
+        # the library as it is on disk now, whenever the page opens or a tab is chosen
+        for event in (page.load, *(tab.select for tab in (chat, compliance, comparison, library, evaluation))):
+            event(refresh, shelf.filters, [shelf.table, *shelf.pickers], api_visibility="private")
 
         def ask(question: str) -> dict:
             """Answer one question; returns ``Answer.to_record()`` (the ``policyqa ask --json`` object)."""

@@ -1,7 +1,9 @@
 """``policyqa serve``: build the model and index if missing, load the assistant once, serve the page.
 
 The Gradio page is mounted on a FastAPI app that also serves ``/pqa/doc`` (a whole document,
-scrolled to one clause), so a citation card can open its source in a new tab.
+scrolled to one clause), so a citation card can open its source in a new tab. Served beyond this
+machine it needs accounts (policyqa/access.py): the page and its API then ask for a login, and only
+administrators change the library or run evaluations.
 """
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ import sys
 
 import gradio as gr
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
+from starlette.routing import Mount
 
+from policyqa.access import LoginThrottle, Users, check_serving, login_check, users_path
 from policyqa.config import Config
 from policyqa.errors import IndexMissing
 from policyqa.index.catalog import Catalog
@@ -40,27 +44,48 @@ def ensure_index(config: Config) -> IngestResult | None:
 
 
 def build_app(state: PageState, *, host: str = "127.0.0.1", port: int = 7860) -> FastAPI:
-    """The FastAPI app: the document route plus the queued Gradio page at ``/``."""
+    """The FastAPI app: the document route plus the queued Gradio page at ``/``. With accounts
+    (``state.users``) the page asks for a login, and the document route for the page's session."""
     app = FastAPI()
+    users = state.users
 
     @app.get(DOC_ROUTE, response_class=HTMLResponse)
-    def whole_document(name: str, at: int | None = None) -> HTMLResponse:
+    def whole_document(request: Request, name: str, at: int | None = None) -> HTMLResponse:
+        if users.required and _signed_in(app, request) is None:
+            return HTMLResponse("<p>请先登录 PolicyQA 页面。</p>", status_code=401)
         try:
             return HTMLResponse(document_page(state.catalog, name, at))
         except KeyError:
             return HTMLResponse(f"<p>文库中没有文件 {esc(name)}。</p>", status_code=404)
 
     page = build_page(state).queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    auth = login_check(users, LoginThrottle()) if users.required else None
     return gr.mount_gradio_app(app, page, path="/", server_name=host, server_port=port, css=CSS, head=HEAD,
                                footer_links=["api"], allowed_paths=[str(reports_root(state))],
-                               max_file_size=state.config.max_file_bytes)
+                               max_file_size=state.config.max_file_bytes, auth=auth,
+                               auth_message="PolicyQA：请用管理员发给你的账号登录。")
+
+
+def _signed_in(app: FastAPI, request: Request) -> str | None:
+    """The user of the Gradio session cookie this request carries (None: not signed in)."""
+    for route in app.routes:
+        if isinstance(route, Mount) and hasattr(route.app, "tokens"):
+            gradio_app = route.app
+            token = (request.cookies.get(f"access-token-{gradio_app.cookie_id}")
+                     or request.cookies.get(f"access-token-unsecure-{gradio_app.cookie_id}"))
+            return gradio_app.tokens.get(token)
+    return None
 
 
 def serve(config: Config, *, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Prepare the index, load the assistant and serve until interrupted."""
+    """Check the accounts for ``host``, prepare the index, load the assistant and serve until
+    interrupted; raises AccessDenied before loading anything when ``host`` needs accounts."""
     from policyqa.assistant.service import Assistant
 
+    users = Users.load(users_path(config))
+    check_serving(host, users, users_path(config))
     ensure_index(config)
-    state = PageState.create(config, Assistant.load(config))
-    print(f"PolicyQA 已启动：http://{host}:{port}/", file=sys.stderr, flush=True)
+    state = PageState.create(config, Assistant.load(config), users)
+    login = f"，需登录（{len(users.accounts)} 个账号）" if users.required else ""
+    print(f"PolicyQA 已启动：http://{host}:{port}/{login}", file=sys.stderr, flush=True)
     uvicorn.run(build_app(state, host=host, port=port), host=host, port=port, log_level="warning")
