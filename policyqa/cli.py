@@ -10,6 +10,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from policyqa.config import Config
@@ -100,17 +101,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score the assistant (or recorded answers) and optional baselines on a gold set; write the
-    report as JSON, Markdown and HTML, and print the summary table."""
+    report as JSON, Markdown and HTML into ``--out`` or, like the page, a new folder named by the
+    time under ``config.reports_dir``; print the summary table and where the report went."""
     from policyqa.evals.gold import BUNDLED_GOLD
     from policyqa.evals.report_files import write_reports
     from policyqa.evals.report_text import summary_table
     from policyqa.evals.suite import EvalOptions, run_eval
+    config = _config(args)
     options = EvalOptions(gold=Path(args.gold) if args.gold else BUNDLED_GOLD, baselines=args.baselines,
                           quick=args.quick, answers=Path(args.answers) if args.answers else None)
-    report = run_eval(_config(args), options, progress=not args.quiet)
-    paths = write_reports(report, Path(args.out))
+    report = run_eval(config, options, progress=not args.quiet)
+    out = Path(args.out) if args.out else config.reports_dir / datetime.now().strftime("%Y%m%d-%H%M%S")
+    paths = write_reports(report, out)
     print(summary_table(report))
-    print(f"报告：{paths['html']}（另有 {paths['md'].name}、{paths['json'].name}）", file=sys.stderr)
+    print(f"报告已写入 {out}（{'、'.join(path.name for path in paths.values())}）", file=sys.stderr)
     return 0
 
 
@@ -251,7 +255,8 @@ def _question_commands(add) -> None:
     p = add("eval", cmd_eval, "在金标问题集（默认为随附的一套）上评测回答的忠实度：打印汇总表，"
             "并写出 report.json、report.md 和 report.html。")
     p.add_argument("--gold", metavar="FILE", help="金标 JSONL 文件（格式见 docs/gold-format.md）")
-    p.add_argument("--out", default="eval-report", metavar="DIR", help="报告文件夹（默认为当前目录下的 eval-report）")
+    p.add_argument("--out", metavar="DIR", help="报告文件夹（默认：在 $POLICYQA_HOME/eval-reports 下按运行时间新建，"
+                   "如 20261206-193000，与网页评测共用；未设置 POLICYQA_HOME 时为 ~/.local/share/policyqa）")
     p.add_argument("--baselines", action="store_true", help="同时评测两个基线：仅 BM25 检索，以及 llama-index 默认设置")
     p.add_argument("--quick", action="store_true", help="只评测 30 个问题的子集（覆盖每种题型）")
     p.add_argument("--answers", metavar="BATCH.jsonl", help="评测这份 `policyqa ask --batch` 的输出，而不是现场向助手提问")

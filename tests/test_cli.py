@@ -229,3 +229,42 @@ def test_help_lines_fit_the_terminal(monkeypatch):
             assert sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) <= 80, line
     assert wrap_wide("按标题或文件名的一部分筛选（如 美育）", 12) == ["按标题或文件", "名的一部分筛", "选（如 美", "育）"]
     assert wrap_wide("运行 `policyqa <命令> -h` 查看", 12) == ["运行", "`policyqa <命令> -h`", "查看"]
+
+
+@pytest.fixture()
+def recorded_answers(tmp_path) -> Path:
+    """The bundled gold answers of the quick subset, recorded as a `policyqa ask --batch` file."""
+    from policyqa.evals.gold import BUNDLED_GOLD, load_gold
+    from policyqa.evals.suite import quick_subset
+
+    lines = [{"id": i.id, "question": i.question, "answer": i.answer, "abstained": not i.answerable,
+              "citations": [{"doc": e.doc, "text": e.quote} for e in i.evidence]}
+             for i in quick_subset(load_gold(BUNDLED_GOLD))]
+    path = tmp_path / "answers.jsonl"
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    return path
+
+
+def test_eval_writes_its_report_under_the_reports_folder_and_says_where(recorded_answers, tmp_path, capsys,
+                                                                        monkeypatch):
+    from policyqa.config import Config
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["eval", "--quick", "--quiet", "--answers", str(recorded_answers)]) == 0
+    out, err = capsys.readouterr()
+    (folder,) = Config.load().reports_dir.iterdir()
+    assert Config.load().reports_dir == tmp_path / "home" / "eval-reports"
+    assert re.fullmatch(r"20\d{6}-\d{6}", folder.name)
+    assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.json", "report.md"]
+    assert err.splitlines() == [f"报告已写入 {folder}（report.json、report.md、report.html）"]
+    assert "| answers: answers.jsonl |" in out
+    assert not (tmp_path / "eval-report").exists()
+
+
+def test_eval_out_puts_the_report_there(recorded_answers, tmp_path, capsys):
+    from policyqa.config import Config
+
+    assert main(["eval", "--quick", "--quiet", "--answers", str(recorded_answers), "--out", str(tmp_path / "r")]) == 0
+    assert f"报告已写入 {tmp_path / 'r'}" in capsys.readouterr().err
+    assert (tmp_path / "r" / "report.html").is_file()
+    assert not Config.load().reports_dir.exists()
