@@ -6,18 +6,17 @@ import math
 from collections.abc import Callable, Sequence
 
 from policyqa.evals.aggregate import SystemResult
+from policyqa.evals.report_labels import FIGURES, figure
 from policyqa.evals.scoring import ItemScore, Metric
 from policyqa.evals.suite import EvalReport
 
-__all__ = ["COLUMNS", "GROUP_METRICS", "fmt", "markdown_report", "summary_table"]
+__all__ = ["COLUMNS", "GROUP_METRICS", "LATENCY_FIGURES", "SUMMARY_METRICS", "fmt", "legend_table",
+           "markdown_report", "summary_table"]
 
-COLUMNS: tuple[tuple[str, Metric], ...] = (
-    ("R@1", Metric.RECALL_1), ("R@5", Metric.RECALL_5), ("MRR", Metric.MRR), ("ctx chars", Metric.CONTEXT_CHARS),
-    ("key facts", Metric.KEY_FACTS), ("cite support", Metric.CITATION_SUPPORT),
-    ("cite recall", Metric.CITATION_RECALL), ("cite prec.", Metric.CITATION_PRECISION),
-    ("faithful", Metric.FAITHFULNESS), ("reject unans.", Metric.REJECTION),
-    ("false refusal", Metric.FALSE_REFUSAL), ("answer chars", Metric.ANSWER_CHARS),
-)
+SUMMARY_METRICS: tuple[Metric, ...] = tuple(Metric)
+COLUMNS: tuple[tuple[str, Metric], ...] = tuple((figure(m).short, m) for m in SUMMARY_METRICS)
+"""The summary's metric columns as (compact header, metric), headers from ``report_labels``."""
+LATENCY_FIGURES = (figure("p50"), figure("p95"))
 GROUP_METRICS = (Metric.KEY_FACTS, Metric.CITATION_SUPPORT, Metric.FAITHFULNESS, Metric.RECALL_5)
 
 
@@ -39,13 +38,18 @@ def summary_table(report: EvalReport) -> str:
         overall = s.overall()
         rows.append([s.name, str(len(s.items)), *(fmt(overall[m], m) for _, m in COLUMNS),
                      fmt(s.latency(50)), fmt(s.latency(95))])
-    return "\n".join(_table(["system", "n", *(h for h, _ in COLUMNS), "p50 ms", "p95 ms"], rows))
+    return "\n".join(_table(["system", "n", *(h for h, _ in COLUMNS), *(f.short for f in LATENCY_FIGURES)], rows))
+
+
+def legend_table() -> str:
+    """One Markdown table: each figure's compact header, Chinese name and what it measures."""
+    return "\n".join(_table(["column", "指标", "含义"], [[f.short, f.name, f.explained] for f in FIGURES]))
 
 
 def _grouped(report: EvalReport, metric: Metric, groups: Callable[[SystemResult], dict]) -> list[str]:
     names = list(dict.fromkeys(g for s in report.systems for g in groups(s)))
     rows = [[s.name, *(fmt(groups(s).get(g, {}).get(metric), metric) for g in names)] for s in report.systems]
-    return [f"**{metric.value}**", "", *_table(["system", *names], rows), ""]
+    return [f"**{figure(metric).short}（{figure(metric).name}）**", "", *_table(["system", *names], rows), ""]
 
 
 def _tradeoff(system: SystemResult, points: int = 6) -> list[str]:
@@ -77,7 +81,7 @@ def markdown_report(report: EvalReport, *, worst: int = 20) -> str:
     """The full Markdown report."""
     lines = ["# PolicyQA evaluation", "",
              f"Gold file `{report.gold}` · {report.item_count} questions · judge {report.judge} · {report.created}", "",
-             "## Summary", "", summary_table(report), ""]
+             "## Summary", "", summary_table(report), "", "### 指标说明", "", legend_table(), ""]
     missing = [f"- {s.name}: no answer for {len(s.missing)} item(s): {', '.join(s.missing[:20])}"
                for s in report.systems if s.missing]
     if missing:

@@ -106,7 +106,7 @@ def test_reports_are_written_and_the_html_is_self_contained(tmp_path, live_repor
     assert qualities == sorted(qualities)                                      # worst first
     assert all("reason" in m for i in data["systems"][0]["items"] for m in i["metrics"].values())
     html = paths["html"].read_text(encoding="utf-8")
-    assert html.count("<svg") >= 3 and "Refusal trade-off" in html and "Latency" in html
+    assert html.count("<svg") >= 3 and "拒答权衡" in html and "每题延迟分布" in html
     assert not re.search(r'(src|href)=["\']?(https?:)?//', html)               # nothing fetched
     markdown = paths["md"].read_text(encoding="utf-8")
     assert summary_table(live_report) in markdown and "## Worst items" in markdown
