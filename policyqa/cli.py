@@ -65,10 +65,23 @@ def cmd_library(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    """Remove a document from the library and re-index."""
+    """Remove a document from the library and re-index; print what was removed (file, title,
+    clauses) and, in one line, what the library holds now."""
+    from policyqa.index.library_view import load_documents
     from policyqa.index.service import remove_and_reindex
-    result = remove_and_reindex(_config(args), args.name, progress=not args.quiet)
-    _print_ingest(result)
+    from policyqa.ingest.pipeline import safe_name, shown_name
+    config = _config(args)
+    name = safe_name(args.name)   # the name the library stores the file under
+    removed = next((rec for rec in load_documents(config.index_dir) if rec["doc"] == name), None)
+    result = remove_and_reindex(config, args.name, progress=not args.quiet)
+    if removed is None:           # a stored file that could not be read has no record and no clauses
+        print(f"已移除 {shown_name(name)}（该文件未能读取，没有条款）。")
+    else:
+        title = f"《{removed['title']}》" if removed.get("title") else "（未识别标题）"
+        print(f"已移除 {shown_name(name)}{title}，条款 {removed.get('clauses', 0)}。")
+    documents, failures = result.report.documents, result.report.failures
+    unread = f"，另有 {len(failures)} 份无法读取" if failures else ""
+    print(f"文库现有 {len(documents)} 份文件，共 {sum(len(d.clauses) for d in documents)} 条条款{unread}；索引已更新。")
     return 0
 
 

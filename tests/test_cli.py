@@ -268,3 +268,27 @@ def test_eval_out_puts_the_report_there(recorded_answers, tmp_path, capsys):
     assert f"报告已写入 {tmp_path / 'r'}" in capsys.readouterr().err
     assert (tmp_path / "r" / "report.html").is_file()
     assert not Config.load().reports_dir.exists()
+
+
+@pytest.mark.model
+def test_remove_says_what_it_removed_and_what_the_library_holds(e5_model_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("POLICYQA_CACHE", str(e5_model_dir.parent))
+    monkeypatch.setenv("POLICYQA_BACKEND", "torch")   # no ONNX export needed for a small test index
+    index = tmp_path / "index"
+    plan = "beijing-curriculum-reform-plan.txt"
+    assert main(["ingest", "--index", str(index), "--quiet", str(CORPUS / GOOD), str(CORPUS / plan)]) == 0
+    capsys.readouterr()
+    main(["library", "--index", str(index), "--json"])
+    clauses = {rec["doc"]: rec["clauses"] for rec in map(json.loads, capsys.readouterr().out.splitlines())}
+
+    assert main(["remove", "--index", str(index), "--quiet", GOOD]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [f"已移除 {GOOD}《中华人民共和国教师法》，条款 {clauses[GOOD]}。",
+                                f"文库现有 1 份文件，共 {clauses[plan]} 条条款；索引已更新。"]
+    assert clauses[GOOD] == 45 and err == ""              # --quiet: no progress
+    main(["library", "--index", str(index)])
+    assert [ln.split("\t")[0] for ln in capsys.readouterr().out.splitlines()] == [plan]
+
+    assert main(["remove", "--index", str(index), "--quiet", GOOD]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and GOOD in err and plan in err
