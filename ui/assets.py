@@ -39,6 +39,7 @@ ul.pqa-report{list-style:none;padding-left:0}.pqa-report .pqa-error{color:#991b1
 details.pqa-tree{margin-left:1em}details.pqa-tree summary{cursor:pointer;font-weight:600}
 .pqa-tree-text{margin:4px 0 8px 1em;font-size:.95em}
 iframe.pqa-eval-frame{width:100%;height:80vh;border:1px solid #e5e7eb;border-radius:8px;margin-top:8px}
+#pqa-eval-status .pqa-info{color:#1e3a8a;background:#eff6ff}
 @media (max-width:640px){
   .pqa-cmp-head,.pqa-cmp-row{grid-template-columns:1fr}
   .pqa-cmp-score{text-align:left}
