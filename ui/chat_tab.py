@@ -85,7 +85,8 @@ def chat_tab(state: PageState) -> list[gr.Dropdown]:
     gr.Examples(EXAMPLES, inputs=question, label="示例问题")
     with gr.Accordion("筛选文件 / 层级", open=False):
         with gr.Row():
-            docs = gr.Dropdown(state.doc_choices(), multiselect=True, label="只在这些文件中查找", value=[])
+            docs = gr.Dropdown(state.doc_choices(), multiselect=True, label="只在这些文件中查找", value=[],
+                               elem_id="pqa-chat-docs")
             levels = gr.CheckboxGroup(LEVEL_CHOICES, label="层级", value=[])
     with gr.Row():
         copy = gr.Button("复制最新回答", size="sm", elem_id="pqa-copy")

@@ -23,7 +23,6 @@ from policyqa.index.service import IngestResult, ingest_and_index
 from policyqa.ui.answer_view import DOC_ROUTE
 from policyqa.ui.assets import CSS, HEAD
 from policyqa.ui.document_view import document_page
-from policyqa.ui.eval_tab import reports_root
 from policyqa.ui.html import esc
 from policyqa.ui.page import build_page
 from policyqa.ui.state import PageState
@@ -61,7 +60,7 @@ def build_app(state: PageState, *, host: str = "127.0.0.1", port: int = 7860) ->
     page = build_page(state).queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     auth = login_check(users, LoginThrottle()) if users.required else None
     return gr.mount_gradio_app(app, page, path="/", server_name=host, server_port=port, css=CSS, head=HEAD,
-                               footer_links=["api"], allowed_paths=[str(reports_root(state))],
+                               footer_links=["api"], allowed_paths=[str(state.config.reports_dir)],
                                max_file_size=state.config.max_file_bytes, auth=auth,
                                auth_message="PolicyQA：请用管理员发给你的账号登录。")
 

@@ -20,6 +20,7 @@ class Server:
     index_dir: Path
     home: Path
     log: Path
+    env: dict[str, str]
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +34,6 @@ def server(tmp_path_factory, e5_corpus_index, e5_model_dir):
            "GRADIO_ANALYTICS_ENABLED": "False"}
     process, url = start_serve(env, log)
     try:
-        yield Server(url, index_dir, home, log)
+        yield Server(url, index_dir, home, log, env)
     finally:
         stop_serve(process)

@@ -9,6 +9,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -186,7 +188,8 @@ def _compare(page: Page, shots: Path) -> None:
 
 
 def _library(page: Page, shots: Path, folder: Path) -> None:
-    """An uploaded .docx is listed and then answers questions, its markup shown as text."""
+    """An uploaded .docx is listed, answers questions with its markup shown as text, and after a
+    reload of the page is still in the table and in every document list."""
     page.get_by_role("tab", name="文库").click()
     page.locator("#pqa-upload input[type=file]").set_input_files(str(_district_plan(folder)))
     page.locator("#pqa-upload-go").click()
@@ -199,6 +202,48 @@ def _library(page: Page, shots: Path, folder: Path) -> None:
     _ask(page, "海淀区方案对作业管理有什么要求？")
     _answers(page, 4)
     _no_injection(page)
+
+    page.reload()
+    page.get_by_role("tab", name="文库").click()
+    page.locator("#pqa-library-table", has_text="haidian-plan.docx").wait_for(timeout=ANSWER_WAIT_MS)
+    for picker in ("#pqa-tree-doc", "#pqa-remove-doc", "#pqa-cmp-a", "#pqa-cmp-b", "#pqa-chat-docs"):
+        assert _offers(page, picker, "haidian-plan.docx"), picker
+
+
+def _offers(page: Page, dropdown: str, containing: str) -> bool:
+    """Whether a Gradio dropdown lists an option containing ``containing`` (its tab is chosen and its
+    accordion opened first, then closed again)."""
+    tab, accordion = {"#pqa-cmp-a": ("文件对比", None), "#pqa-cmp-b": ("文件对比", None),
+                      "#pqa-chat-docs": ("问答", "筛选文件 / 层级"), "#pqa-tree-doc": ("文库", "浏览条款"),
+                      "#pqa-remove-doc": ("文库", "删除文件（管理员）")}[dropdown]
+    page.get_by_role("tab", name=tab).click()
+    if accordion:
+        page.get_by_text(accordion, exact=True).click()
+    page.locator(f"{dropdown} input").click()
+    found = page.get_by_role("option", name=re.compile(re.escape(containing))).count() > 0
+    page.keyboard.press("Escape")
+    if accordion:
+        page.get_by_text(accordion, exact=True).click()
+    return found
+
+
+def _ingested_from_the_cli(page: Page, server, folder: Path) -> None:
+    """A document added with ``policyqa ingest`` while the page runs is answered without a restart."""
+    plan = folder / "xicheng-reading-plan.txt"
+    plan.write_text("西城区中小学阅读推广工作方案\n一、工作目标\n培养学生阅读习惯。\n二、主要措施\n"
+                    "1.设立校园读书节。各校每年四月举办校园读书节，每名学生每学期至少精读两本整本书。\n",
+                    encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "policyqa.cli", "ingest", str(plan)], env=server.env,
+                          capture_output=True, text=True, timeout=ANSWER_WAIT_MS // 1000)
+    assert done.returncode == 0, done.stderr
+    page.get_by_role("tab", name="问答").click()
+    page.locator("#pqa-question textarea").fill("西城区阅读推广方案规定校园读书节在几月举办？")
+    page.locator("#pqa-send").click()
+    latest = page.locator("#pqa-chat .pqa-answer").last
+    latest.locator("details.pqa-card").first.wait_for(timeout=ANSWER_WAIT_MS)
+    assert "西城区中小学阅读推广工作方案" in latest.locator("details.pqa-card summary").first.inner_text()
+    page.get_by_role("tab", name="文库").click()
+    page.locator("#pqa-library-table", has_text="xicheng-reading-plan.txt").wait_for(timeout=ANSWER_WAIT_MS)
 
 
 def _choose(page: Page, dropdown: str, containing: str) -> None:
@@ -217,7 +262,7 @@ def _browse_and_remove(page: Page, shots: Path) -> None:
     assert page.locator("#pqa-tree script, #pqa-tree img").count() == 0
     _shot(page, shots, "library-tree", full_page=True)
 
-    page.get_by_text("删除文件", exact=True).click()
+    page.get_by_text("删除文件（管理员）", exact=True).click()
     _choose(page, "#pqa-remove-doc", "haidian-plan.docx")
     page.locator("#pqa-remove-confirm input").check()
     page.locator("#pqa-remove-go").click()
@@ -264,6 +309,7 @@ def test_a_teacher_and_an_administrator_use_every_tab(server, browser, shots, tm
     _compare(page, shots)
     _library(page, shots, tmp_path)
     _browse_and_remove(page, shots)
+    _ingested_from_the_cli(page, server, tmp_path)
     _evaluation(page, server, shots)
     context.close()
     outside += _phone(browser, server, shots)
