@@ -193,7 +193,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``policyqa`` command (every help text in Chinese)."""
     parser = ChineseArgumentParser(prog="policyqa", description="基础教育政策问答：按条款检索并引用原文。")
-    sub = parser.add_subparsers(dest="command", required=True, title="命令",
+    sub = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令",
                                 help="运行 `policyqa <命令> -h` 查看该命令的用法")
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
@@ -208,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     _library_commands(add)
     _question_commands(add)
     from policyqa.relevance_cli import add_commands
+    from policyqa.users_cli import add_user_command
+    add_user_command(add)
     add_commands(sub)
     return parser
 

@@ -94,3 +94,21 @@ def test_the_login_function_checks_the_password(users):
     assert asyncio.run(check("校长", "correct horse"))
     assert not asyncio.run(check("校长", "wrong password"))
     assert asyncio.run(check("校长", "correct horse"))
+
+
+def test_policyqa_user_adds_lists_and_removes_accounts(tmp_path, monkeypatch, capsys):
+    import io
+
+    from policyqa.cli import main
+
+    path = tmp_path / "users.json"
+    monkeypatch.setenv("POLICYQA_USERS", str(path))
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse\n"))
+    assert main(["user", "add", "校长", "--role", "admin", "--password-stdin"]) == 0
+    assert Users.load(path).verify("校长", "correct horse")
+    assert main(["user", "list"]) == 0
+    assert "校长\tadmin" in capsys.readouterr().out
+    assert main(["user", "remove", "张老师"]) == 2
+    assert "没有用户 张老师" in capsys.readouterr().err
+    assert main(["user", "remove", "校长"]) == 0
+    assert Users.load(path).accounts == {}
