@@ -122,9 +122,12 @@ def _choose(state: PageState, choice: str, upload: str | None) -> ChosenGold:
     return choose_gold(choice, upload, library, load_aliases(state.config.corpus_dir))
 
 
-def run_benchmark(state: PageState, gold: ChosenGold, quick: bool, baselines: bool) -> tuple[str, str, list[str]]:
-    """Run the evaluation suite on the loaded assistant; returns (status line, report HTML,
-    report files). An uploaded gold file is copied beside the report, which names the copy."""
+def run_benchmark(state: PageState, gold: ChosenGold, quick: bool, baselines: bool,
+                  user: str | None = None) -> tuple[str, str, list[str]]:
+    """Run the evaluation suite on the loaded assistant as ``user``; returns (status line, report
+    HTML, report files). An uploaded gold file is copied beside the report, which names the copy.
+    Raises AccessDenied for a reader (evaluations are heavy and write files)."""
+    state.users.require_admin(user)
     from policyqa.evals.report_files import write_reports
     from policyqa.evals.report_html import html_report
     from policyqa.evals.suite import EvalOptions, run_eval
@@ -147,7 +150,7 @@ def run_benchmark(state: PageState, gold: ChosenGold, quick: bool, baselines: bo
 
 def eval_tab(state: PageState) -> None:
     """Build the tab inside the current Blocks."""
-    gr.Markdown("在金标问题集上评测回答质量（关键信息、忠实度、引用、拒答）。可选内置题集，或上传自己的 JSONL 文件"
+    gr.Markdown("（管理员）在金标问题集上评测回答质量（关键信息、忠实度、引用、拒答）。可选内置题集，或上传自己的 JSONL 文件"
                 "（格式见 docs/gold-format.md）。快速模式每类题各取若干题（约 30 题），完整模式运行全部问题，较慢。")
     with gr.Row():
         gold = gr.Dropdown(gold_choices(), value=DEFAULT_GOLD, label="内置金标题集", elem_id="pqa-eval-gold")
@@ -163,14 +166,15 @@ def eval_tab(state: PageState) -> None:
     files = gr.File(label="报告文件（JSON / Markdown / HTML）", file_count="multiple", interactive=False,
                     elem_id="pqa-eval-files")
 
-    def run(choice: str, uploaded: str | None, m: str, b: bool, progress=gr.Progress(track_tqdm=True)):
+    def run(choice: str, uploaded: str | None, m: str, b: bool, request: gr.Request,
+            progress=gr.Progress(track_tqdm=True)):
         try:
             chosen = _choose(state, choice, uploaded)
         except ValueError as err:
             return notice(str(err), "error"), gr.update(), gr.update()
         progress(0, desc="评测中…")
         try:
-            return run_benchmark(state, chosen, m == "quick", b)
+            return run_benchmark(state, chosen, m == "quick", b, request.username)
         except (PolicyQAError, ValueError) as err:
             return notice(str(err), "error"), gr.update(), gr.update()
 
