@@ -43,6 +43,14 @@ iframe.pqa-eval-frame{width:100%;height:80vh;border:1px solid #e5e7eb;border-rad
 @media (max-width:640px){
   .pqa-cmp-head,.pqa-cmp-row{grid-template-columns:1fr}
   .pqa-cmp-score{text-align:left}
+  .tab-container button[role=tab]{padding-left:8px;padding-right:8px}
+  table.pqa-table thead{display:none}
+  table.pqa-table,table.pqa-table tbody{display:block}
+  table.pqa-table tr{display:block;border-bottom:1px solid #e5e7eb;padding:6px 0}
+  table.pqa-table td{display:inline;border:none;padding:0 6px 0 0;white-space:normal!important}
+  table.pqa-table td.pqa-c-title{display:block;font-weight:600}
+  table.pqa-table td.pqa-c-doc,table.pqa-table td.pqa-c-number,table.pqa-table td.pqa-c-kind{color:#6b7280}
+  table.pqa-table td.pqa-c-region,table.pqa-table td.pqa-c-clauses{display:none}
 }
 """
 

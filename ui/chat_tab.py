@@ -76,7 +76,7 @@ def record_feedback(state: PageState, data: gr.LikeData, turns: list[Answer | No
 def chat_tab(state: PageState) -> list[gr.Dropdown]:
     """Build the tab inside the current Blocks; returns its document picker (refreshed by the library)."""
     messages, turns = gr.State([]), gr.State([])
-    chat = gr.Chatbot(label="对话", elem_id="pqa-chat", height=520, latex_delimiters=[], buttons=[],
+    chat = gr.Chatbot(label="对话", show_label=False, elem_id="pqa-chat", height=520, latex_delimiters=[], buttons=[],
                       placeholder="请提出关于基础教育政策或教育法律的问题，回答会逐句标注出处。")
     with gr.Row(equal_height=True):
         question = gr.Textbox(placeholder="例如：学校可以开除初中生吗？", show_label=False,

@@ -28,8 +28,8 @@ def compare_tab(state: PageState) -> list[gr.Dropdown]:
     first, second = (d if d in names else None for d in _DEFAULT_PAIR)
     gr.Markdown("选择两份文件（如北京实施方案与国家行动方案），可加一个主题；左右并排列出相互对应的条款，以及一方有而另一方没有的内容。")
     with gr.Row():
-        doc_a = gr.Dropdown(state.doc_choices(), value=first, label="文件 A", elem_id="pqa-cmp-a")
-        doc_b = gr.Dropdown(state.doc_choices(), value=second, label="文件 B", elem_id="pqa-cmp-b")
+        doc_a = gr.Dropdown(state.doc_choices(), value=first, label="文件 A", elem_id="pqa-cmp-a", min_width=300)
+        doc_b = gr.Dropdown(state.doc_choices(), value=second, label="文件 B", elem_id="pqa-cmp-b", min_width=300)
     with gr.Row(equal_height=True):
         topic = gr.Textbox(label="主题（可不填）", placeholder="例如：科学教育", scale=4, min_width=160,
                            elem_id="pqa-cmp-topic")

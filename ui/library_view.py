@@ -11,6 +11,8 @@ from policyqa.ui.html import LEVEL_NAMES, esc
 KIND_NAMES = {DocKind.NOTICE.value: "通知", DocKind.PLAN.value: "方案", DocKind.OPINION.value: "意见",
               DocKind.LAW.value: "法律", DocKind.REPOST.value: "转载", DocKind.OTHER.value: "其他"}
 _COLUMNS = ("文件", "标题", "文号", "日期", "层级", "地区", "类型", "状态", "条款数")
+# a class per column, so a phone shows each row as a card: the title, then level, date and status
+_COLUMN_CLASSES = ("doc", "title", "number", "date", "level", "region", "kind", "status", "clauses")
 
 
 def _row(rec: dict) -> list[str]:
@@ -35,7 +37,8 @@ def library_table(records: list[dict], shown: list[dict] | None = None) -> str:
     escaped, horizontally scrollable table."""
     shown = records if shown is None else shown
     head = "".join(f"<th>{c}</th>" for c in _COLUMNS)
-    body = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in _row(r)) + "</tr>" for r in shown)
+    body = "".join("<tr>" + "".join(f'<td class="pqa-c-{c}">{esc(v)}</td>' for c, v in zip(_COLUMN_CLASSES, _row(r)))
+                   + "</tr>" for r in shown)
     total = sum(int(r.get("clauses") or 0) for r in records)
     count = f"共 {len(records)} 份文件，{total} 条条款" + (f"；显示 {len(shown)} 份" if len(shown) != len(records) else "")
     return (f'<div class="pqa-muted">{count}</div>'

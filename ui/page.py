@@ -19,7 +19,7 @@ def build_page(state: PageState) -> gr.Blocks:
     # analytics off: no telemetry or version check leaves this machine
     with gr.Blocks(title=TITLE, analytics_enabled=False) as page:
         gr.Markdown(f"## {TITLE}\n基础教育政策文件与教育法律问答：每句回答都标注出处条款，可点开核对原文。")
-        with gr.Tabs():
+        with gr.Tabs(overflow_behavior="wrap"):   # every tab reachable at phone width, no ••• menu
             with gr.Tab("问答", id="chat") as chat:
                 pickers = chat_tab(state)
             with gr.Tab("合规判断", id="compliance") as compliance:

@@ -281,16 +281,30 @@ def _evaluation(page: Page, server, shots: Path) -> None:
     _shot(page, shots, "eval", full_page=True)
 
 
+TABS = ("问答", "合规判断", "文件对比", "文库", "评测")
+
+
 def _phone(browser, server, shots: Path) -> list[str]:
-    """At phone width the chat fits the screen; returns any off-machine requests."""
+    """At phone width every tab is reachable without a menu and fits the screen, the chat has no
+    label floating over the answer, and the library lists titles; returns any off-machine requests."""
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
     outside = _keep_local(phone)
     small = phone.new_page()
     small.goto(server.url)
     _ask(small, "义务教育法第二十七条规定了什么？")
     small.locator("#pqa-chat details.pqa-card").first.wait_for(timeout=ANSWER_WAIT_MS)
-    assert small.evaluate("document.documentElement.scrollWidth") <= 390 + 1
-    _shot(small, shots, "phone", full_page=True)
+    assert small.locator("#pqa-chat [data-testid=block-label]").count() == 0
+    assert small.locator(".overflow-menu:visible").count() == 0          # no ••• menu
+    for name in TABS:
+        tab = small.get_by_role("tab", name=name)
+        assert tab.is_visible(), name
+        tab.click()
+        small.wait_for_timeout(300)     # let the tab render before the screenshot
+        assert small.evaluate("document.documentElement.scrollWidth") <= 390 + 1, name
+        _shot(small, shots, f"phone-{TABS.index(name)}", full_page=True)
+    small.get_by_role("tab", name="文库").click()
+    first_row = small.locator("#pqa-library-table tbody tr").first
+    assert first_row.locator("td.pqa-c-title").is_visible() and not first_row.locator("td.pqa-c-region").is_visible()
     phone.close()
     return outside
 

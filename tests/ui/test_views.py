@@ -124,7 +124,8 @@ def test_library_table_lists_documents_with_clause_counts():
     records = [{"doc": "a.txt", "title": INJECTION, "doc_number": "教基〔2023〕4号", "date": "2023-07-26",
                 "level": "national", "kind": "opinion", "clauses": 39, "is_draft": True}]
     out = library_table(records)
-    assert "<img" not in out and "教基〔2023〕4号" in out and "<td>39</td>" in out and "征求意见稿" in out
+    assert '<td class="pqa-c-title">' in out and '<td class="pqa-c-level">国家</td>' in out   # a phone shows title, level, date
+    assert "<img" not in out and "教基〔2023〕4号" in out and '<td class="pqa-c-clauses">39</td>' in out and "征求意见稿" in out
     assert "共 1 份文件，39 条条款" in out
 
 
