@@ -112,7 +112,7 @@ class LLMGenerator:
         try:
             reply = str(self.llm.chat(messages).message.content or "")
         except Exception as err:  # any transport or server failure: fall back, never an error page
-            note = f"LLM 不可用（{type(err).__name__}），已改用基于原文的回答。"
+            note = "LLM 不可用（连接失败或服务出错），已改用基于原文的回答。"
             return grounded, GeneratorMode.FALLBACK, (note,)
         draft, dropped = self.verify(reply, hits)
         if not draft.parts:

@@ -147,7 +147,7 @@ class BM25Index:
         except FileNotFoundError as err:
             raise _mismatch(folder, f"缺少 {Path(err.filename).name}") from err
         except (OSError, ValueError, KeyError, TypeError) as err:
-            raise _mismatch(folder, f"文件已损坏（{type(err).__name__}）") from err
+            raise _mismatch(folder, "文件已损坏或不完整") from err
         if tf.shape != (len(ids), len(vocab)) or len(set(ids)) != len(ids):
             raise _mismatch(folder, "词表、id 与矩阵大小不一致")
         index._set(ids, {term: col for col, term in enumerate(vocab)}, tf)

@@ -118,7 +118,7 @@ class SentenceTransformerEmbedder:
         try:
             model = SentenceTransformer(str(self.folder), device="cpu", local_files_only=True)
         except Exception as err:  # any loader failure means this folder cannot serve
-            reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            reason = str(err).strip().splitlines()[0] if str(err).strip() else "模型文件无法加载"
             raise ModelUnavailable(
                 f"无法加载嵌入模型 {self.folder}：{reason}；"
                 "请删除该目录后重建，或改用其他 sentence-transformers 模型目录"

@@ -71,7 +71,7 @@ def read_store(folder: Path, dim: int | None = None) -> StoreFiles:
         vectors = np.load(io.BytesIO(vectors_blob), allow_pickle=False)
         index = faiss.deserialize_index(np.frombuffer(index_blob, dtype=np.uint8))
     except (ValueError, RuntimeError, OSError) as err:
-        raise _mismatch(folder, f"无法解析：{type(err).__name__}") from err
+        raise _mismatch(folder, "无法解析（文件已损坏或不完整）") from err
     shapes_ok = vectors.dtype == np.float32 and vectors.shape == (len(ids), stored_dim)
     if not shapes_ok or index.d != stored_dim or index.ntotal != len(ids):
         raise _mismatch(folder, "向量、索引与 ids.json 的行数或维度不一致")

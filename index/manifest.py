@@ -53,7 +53,7 @@ class Manifest:
             data = json.loads(path.read_text(encoding="utf-8"))
             manifest = cls(**data)
         except (ValueError, TypeError) as err:
-            raise IndexMismatch(f"索引清单 {path} 已损坏（{err.__class__.__name__}）：{REBUILD}") from None
+            raise IndexMismatch(f"索引清单 {path} 已损坏或不完整：{REBUILD}") from None
         if manifest.format != FORMAT:
             raise IndexMismatch(f"索引格式 {manifest.format} 与本版本（{FORMAT}）不符：{REBUILD}")
         if manifest.digest and manifest.digest != _digest(data):
