@@ -2,13 +2,20 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 from policyqa.evals.report_html import html_report
 from policyqa.evals.report_text import markdown_report
 from policyqa.evals.suite import EvalReport
 
-__all__ = ["write_reports"]
+__all__ = ["new_report_folder", "write_reports"]
+
+
+def new_report_folder(reports_dir: Path) -> Path:
+    """A folder for one run's report under ``reports_dir``, named by the time (``20261206-193000``);
+    the page and ``policyqa eval`` both write there."""
+    return Path(reports_dir) / datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
 def write_reports(report: EvalReport, out_dir: Path) -> dict[str, Path]:

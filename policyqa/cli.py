@@ -10,7 +10,6 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 
 from policyqa.config import Config
@@ -117,14 +116,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     report as JSON, Markdown and HTML into ``--out`` or, like the page, a new folder named by the
     time under ``config.reports_dir``; print the summary table and where the report went."""
     from policyqa.evals.gold import BUNDLED_GOLD
-    from policyqa.evals.report_files import write_reports
+    from policyqa.evals.report_files import new_report_folder, write_reports
     from policyqa.evals.report_text import summary_table
     from policyqa.evals.suite import EvalOptions, run_eval
     config = _config(args)
     options = EvalOptions(gold=Path(args.gold) if args.gold else BUNDLED_GOLD, baselines=args.baselines,
                           quick=args.quick, answers=Path(args.answers) if args.answers else None)
     report = run_eval(config, options, progress=not args.quiet)
-    out = Path(args.out) if args.out else config.reports_dir / datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = Path(args.out) if args.out else new_report_folder(config.reports_dir)
     paths = write_reports(report, out)
     print(summary_table(report))
     print(f"报告已写入 {out}（{'、'.join(path.name for path in paths.values())}）", file=sys.stderr)

@@ -13,7 +13,6 @@ import html
 import shutil
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -128,12 +127,12 @@ def run_benchmark(state: PageState, gold: ChosenGold, quick: bool, baselines: bo
     HTML, report files). An uploaded gold file is copied beside the report, which names the copy.
     Raises AccessDenied for a reader (evaluations are heavy and write files)."""
     state.users.require_admin(user)
-    from policyqa.evals.report_files import write_reports
+    from policyqa.evals.report_files import new_report_folder, write_reports
     from policyqa.evals.report_html import html_report
     from policyqa.evals.suite import EvalOptions, run_eval
     from policyqa.evals.systems import AssistantSystem
 
-    out = state.config.reports_dir / datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = new_report_folder(state.config.reports_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = Path(shutil.copy(gold.path, out / gold.path.name)) if gold.uploaded else gold.path
     options = EvalOptions(gold=path, quick=quick)
