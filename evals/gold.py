@@ -17,8 +17,8 @@ from policyqa.errors import PolicyQAError
 from policyqa.evals.gold_checks import item_problems, load_aliases, read_corpus
 
 __all__ = [
-    "BUNDLED_GOLD", "FRESH_GOLD", "GOLD_SETS", "UNANSWERABLE_GOLD", "UNSEEN_GOLD", "Evidence", "GoldFormatError", "GoldItem", "QuestionType", "Role",
-    "load_aliases", "load_gold", "validate_gold",
+    "BUNDLED_GOLD", "BUNDLED_GOLD_SETS", "BundledGold", "FRESH_GOLD", "GOLD_SETS", "UNANSWERABLE_GOLD", "UNSEEN_GOLD", "Evidence", "GoldFormatError", "GoldItem", "QuestionType", "Role",
+    "bundled_gold", "load_aliases", "load_gold", "validate_gold",
 ]
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -34,6 +34,41 @@ UNANSWERABLE_GOLD = DATA_DIR / "gold_unanswerable.jsonl"
 """40 unanswerable questions written the same way (close to what the documents cover, or about
 documents, laws and regions the library lacks): the independent measure of refusal. Not in
 ``GOLD_SETS``, which the retrieval benchmark reads (unanswerable questions have no evidence)."""
+
+
+@dataclass(frozen=True)
+class BundledGold:
+    """A gold set shipped in ``evals/data``: its file stem and, in Chinese, what it is for."""
+
+    name: str
+    purpose: str
+
+    @property
+    def path(self) -> Path:
+        """The JSONL file."""
+        return DATA_DIR / f"{self.name}.jsonl"
+
+
+BUNDLED_GOLD_SETS: tuple[BundledGold, ...] = (
+    BundledGold("gold", "开发集：调参时使用，分数偏高"),
+    BundledGold("gold_unseen", "未见集：只评分、从未调试，最接近新问题上的表现"),
+    BundledGold("gold_fresh", "新题集：曾用于查找并修复检索失误"),
+    BundledGold("gold_unanswerable", "不可回答题：专测拒答"),
+    BundledGold("gold_s11_dev", "第二批开发集：开发时逐题读过"),
+    BundledGold("gold_s11_test", "第二批测试集：留出，只评分"),
+    BundledGold("gold_wild_library_dev", "扩充文档库开发集：文档库须含 corpus-wild 的文件"),
+    BundledGold("gold_wild_library_test", "扩充文档库测试集：文档库须含 corpus-wild 的文件"),
+)
+"""Every gold set shipped in ``evals/data``, in the order the evaluation tab offers them."""
+
+
+def bundled_gold(name: str) -> Path:
+    """The file of the bundled set ``name``; raises ValueError listing the valid names."""
+    for gold in BUNDLED_GOLD_SETS:
+        if gold.name == name:
+            return gold.path
+    raise ValueError(f"未知的内置题集 “{name}”。可选：{'、'.join(g.name for g in BUNDLED_GOLD_SETS)}")
+
 
 FIELDS = ("id", "role", "type", "question", "answer", "must_include", "evidence", "answerable")
 EVIDENCE_KEYS = ("doc", "quote")

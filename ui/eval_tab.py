@@ -19,39 +19,15 @@ from typing import TYPE_CHECKING
 import gradio as gr
 
 from policyqa.errors import PolicyQAError
-from policyqa.evals.gold import BUNDLED_GOLD, GoldFormatError, load_aliases, load_gold
+from policyqa.evals.gold import BUNDLED_GOLD_SETS, GoldFormatError, bundled_gold, load_aliases, load_gold
 from policyqa.ui.html import notice
 
 if TYPE_CHECKING:
     from policyqa.ui.state import PageState
 
-__all__ = ["BUNDLED_GOLD_SETS", "BundledGold", "ChosenGold", "bundled_gold", "check_gold", "choose_gold",
-           "eval_tab", "gold_choices", "run_benchmark"]
+__all__ = ["ChosenGold", "check_gold", "choose_gold", "eval_tab", "gold_choices", "run_benchmark"]
 
 
-@dataclass(frozen=True)
-class BundledGold:
-    """A gold set shipped in ``evals/data``: its file stem and, in Chinese, what it is for."""
-
-    name: str
-    purpose: str
-
-    @property
-    def path(self) -> Path:
-        """The JSONL file."""
-        return BUNDLED_GOLD.parent / f"{self.name}.jsonl"
-
-
-BUNDLED_GOLD_SETS: tuple[BundledGold, ...] = (
-    BundledGold("gold", "开发集：调参时使用，分数偏高"),
-    BundledGold("gold_unseen", "未见集：只评分、从未调试，最接近新问题上的表现"),
-    BundledGold("gold_fresh", "新题集：曾用于查找并修复检索失误"),
-    BundledGold("gold_unanswerable", "不可回答题：专测拒答"),
-    BundledGold("gold_s11_dev", "第二批开发集：开发时逐题读过"),
-    BundledGold("gold_s11_test", "第二批测试集：留出，只评分"),
-    BundledGold("gold_wild_library_dev", "扩充文档库开发集：文档库须含 corpus-wild 的文件"),
-    BundledGold("gold_wild_library_test", "扩充文档库测试集：文档库须含 corpus-wild 的文件"),
-)
 DEFAULT_GOLD = "gold"
 
 
@@ -76,14 +52,6 @@ def gold_choices() -> list[tuple[str, str]]:
     def count(path: Path) -> int:
         return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     return [(f"{g.name}（{count(g.path)} 题）· {g.purpose}", g.name) for g in BUNDLED_GOLD_SETS]
-
-
-def bundled_gold(name: str) -> Path:
-    """The file of the bundled set ``name``; raises ValueError listing the valid names."""
-    for gold in BUNDLED_GOLD_SETS:
-        if gold.name == name:
-            return gold.path
-    raise ValueError(f"未知的内置题集 “{name}”。可选：{'、'.join(g.name for g in BUNDLED_GOLD_SETS)}")
 
 
 def check_gold(path: Path, library: Collection[str], aliases: Mapping[str, str], *,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from policyqa.evals.gold import BUNDLED_GOLD, load_aliases, load_gold
-from policyqa.ui.eval_tab import BUNDLED_GOLD_SETS, bundled_gold, choose_gold, gold_choices
+from policyqa.evals.gold import BUNDLED_GOLD, BUNDLED_GOLD_SETS, bundled_gold, load_aliases, load_gold
+from policyqa.ui.eval_tab import choose_gold, gold_choices
 
 NATIONAL, NATIONAL_ORIGINAL = "national-curriculum-reform-plan-2023.txt", "000_9b84d41d9b01e685.txt"
 
