@@ -164,7 +164,7 @@ class LoginThrottle:
             start = max(now, self._next_allowed.get(name, 0.0))
             failures = self._failures.get(name, 0)
             if failures:
-                self._next_allowed[name] = start + min(self.max_delay, self.first_delay * 2 ** (failures - 1))
+                self._next_allowed[name] = start + self._delay(failures)
             return start - now
 
     def record(self, name: str, ok: bool) -> None:
@@ -176,8 +176,10 @@ class LoginThrottle:
                 return
             failures = self._failures.get(name, 0) + 1
             self._failures[name] = failures
-            delay = min(self.max_delay, self.first_delay * 2 ** (failures - 1))
-            self._next_allowed[name] = max(self._next_allowed.get(name, 0.0), time.monotonic() + delay)
+            self._next_allowed[name] = max(self._next_allowed.get(name, 0.0), time.monotonic() + self._delay(failures))
+
+    def _delay(self, failures: int) -> float:
+        return min(self.max_delay, self.first_delay * 2 ** (failures - 1))
 
 
 def login_check(users: Users, throttle: LoginThrottle):

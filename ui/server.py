@@ -50,7 +50,7 @@ def build_app(state: PageState, *, host: str = "127.0.0.1", port: int = 7860) ->
 
     @app.get(DOC_ROUTE, response_class=HTMLResponse)
     def whole_document(request: Request, name: str, at: int | None = None) -> HTMLResponse:
-        if users.required and _signed_in(app, request) is None:
+        if users.required and _signed_in(gradio_app, request) is None:
             return HTMLResponse("<p>请先登录 PolicyQA 页面。</p>", status_code=401)
         try:
             return HTMLResponse(document_page(state.catalog, name, at))
@@ -59,21 +59,20 @@ def build_app(state: PageState, *, host: str = "127.0.0.1", port: int = 7860) ->
 
     page = build_page(state).queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     auth = login_check(users, LoginThrottle()) if users.required else None
-    return gr.mount_gradio_app(app, page, path="/", server_name=host, server_port=port, css=CSS, head=HEAD,
-                               footer_links=["api"], allowed_paths=[str(state.config.reports_dir)],
-                               max_file_size=state.config.max_file_bytes, auth=auth,
-                               auth_message="PolicyQA：请用管理员发给你的账号登录。")
+    gr.mount_gradio_app(app, page, path="/", server_name=host, server_port=port, css=CSS, head=HEAD,
+                        footer_links=["api"], allowed_paths=[str(state.config.reports_dir)],
+                        max_file_size=state.config.max_file_bytes, auth=auth,
+                        auth_message="PolicyQA：请用管理员发给你的账号登录。")
+    # the mounted Gradio app holds the login sessions the document route checks
+    gradio_app = next(route.app for route in app.routes if isinstance(route, Mount))
+    return app
 
 
-def _signed_in(app: FastAPI, request: Request) -> str | None:
+def _signed_in(gradio_app, request: Request) -> str | None:
     """The user of the Gradio session cookie this request carries (None: not signed in)."""
-    for route in app.routes:
-        if isinstance(route, Mount) and hasattr(route.app, "tokens"):
-            gradio_app = route.app
-            token = (request.cookies.get(f"access-token-{gradio_app.cookie_id}")
-                     or request.cookies.get(f"access-token-unsecure-{gradio_app.cookie_id}"))
-            return gradio_app.tokens.get(token)
-    return None
+    token = (request.cookies.get(f"access-token-{gradio_app.cookie_id}")
+             or request.cookies.get(f"access-token-unsecure-{gradio_app.cookie_id}"))
+    return gradio_app.tokens.get(token)
 
 
 def serve(config: Config, *, host: str = "127.0.0.1", port: int = 7860) -> None:
@@ -81,8 +80,9 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 7860) -> None:
     interrupted; raises AccessDenied before loading anything when ``host`` needs accounts."""
     from policyqa.assistant.service import Assistant
 
-    users = Users.load(users_path(config))
-    check_serving(host, users, users_path(config))
+    accounts = users_path(config)
+    users = Users.load(accounts)
+    check_serving(host, users, accounts)
     ensure_index(config)
     state = PageState.create(config, Assistant.load(config), users)
     login = f"，需登录（{len(users.accounts)} 个账号）" if users.required else ""
