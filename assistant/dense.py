@@ -7,19 +7,25 @@ letting children play outside shares no term with a clause on 户外活动); the
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 import numpy as np
 
 from policyqa.domain import Clause
 from policyqa.index.passages import passage_windows, window_id
-from policyqa.index.vector_store import FaissStore
+
+
+class StoredVectors(Protocol):
+    """What the scorer reads from a vector store (FAISS or Milvus): vectors by passage id."""
+
+    def vectors_for(self, ids: Iterable[str]) -> dict[str, np.ndarray]: ...
 
 
 class DenseScorer:
     """Cosine of a question to clauses and their windows, from stored vectors."""
 
-    def __init__(self, store: FaissStore) -> None:
+    def __init__(self, store: StoredVectors) -> None:
         self.store = store
 
     def similarities(self, q: np.ndarray, clauses: Sequence[Clause]) -> dict[str, list[tuple[str, float]]]:

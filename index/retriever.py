@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -45,6 +46,19 @@ _HEADING_NUMBER = re.compile(r"^(第[一二三四五六七八九十百零]+[章�
 ACROSS_CANDIDATES = 30
 """How many documents' best clauses the relevance model reads for a question across documents
 (about 1 s on 2 cores at up to three windows each)."""
+
+
+@runtime_checkable
+class DocumentSearch(Protocol):
+    """A store that ranks server-side within a set of documents (Milvus): dense and BM25
+    rankings filtered by an expression instead of a row mask, and optionally its own fusion."""
+
+    def dense_search(self, vector: np.ndarray, k: int, docs: Iterable[str]) -> list[tuple[str, float]]: ...
+
+    def lexical_search(self, text: str, k: int, docs: Iterable[str]) -> list[tuple[str, float]]: ...
+
+    def fused_search(self, vector: np.ndarray, text: str, k: int, docs: Iterable[str], *, ranker: str,
+                     rrf_k: int, weights: tuple[float, float]) -> list[tuple[str, float]]: ...
 
 
 def _one_per_document_first(hits: list[Hit], k: int) -> list[Hit]:
@@ -91,15 +105,23 @@ class FusionSettings:
 class HybridRetriever:
     """Retrieves clauses for a question; build with the loaded parts or :func:`load_retriever`."""
 
-    def __init__(self, catalog: Catalog, store: FaissStore, bm25: BM25Index, embedder: Embedder,
+    def __init__(self, catalog: Catalog, store: FaissStore | DocumentSearch, bm25: BM25Index, embedder: Embedder,
                  tokenizer: ChineseTokenizer, *, k: int = 5, fusion: FusionSettings | None = None,
                  routes: bool = True, dense: bool = True, lexical: bool = True,
-                 synonyms: SynonymTable | None = None, reranker: Reranker | None = None) -> None:
+                 synonyms: SynonymTable | None = None, reranker: Reranker | None = None,
+                 engine_fusion: str | None = None) -> None:
         """Hold the loaded parts; ``synonyms`` defaults to the bundled table (pass ``SynonymTable()``
-        for none); ``reranker`` (the relevance model) reorders the fused candidates. Raises
-        ValueError when ``k`` < 1."""
+        for none); ``reranker`` (the relevance model) reorders the fused candidates. A ``store``
+        that is a :class:`DocumentSearch` (Milvus) ranks dense and BM25 server-side; with
+        ``engine_fusion`` (``rrf`` or ``weighted``) it also fuses them, and our fusion only adds
+        the section ranking. Raises ValueError when ``k`` < 1 or ``engine_fusion`` is set for a
+        store that cannot fuse."""
         if k < 1:
             raise ValueError(f"k must be ≥ 1, got {k}")
+        self.server = store if isinstance(store, DocumentSearch) else None
+        if engine_fusion not in (None, "rrf", "weighted") or (engine_fusion and self.server is None):
+            raise ValueError(f"engine_fusion must be rrf or weighted, on a Milvus store; got {engine_fusion}")
+        self.engine_fusion = engine_fusion
         self.catalog, self.store, self.bm25 = catalog, store, bm25
         self.embedder, self.tokenizer = embedder, tokenizer
         self.k, self.fusion = k, fusion or FusionSettings()
@@ -107,7 +129,7 @@ class HybridRetriever:
         self.reranker = reranker
         self.synonyms = SynonymTable.load() if synonyms is None else synonyms
         self.resolver = DocumentResolver(catalog.documents)
-        self._row_docs = np.array([catalog.clause(clause_id_of(r)).doc for r in store.ids], dtype=object)
+        self._row_docs: np.ndarray | None = None   # each FAISS row's document, read on first use
         # heading names, read once: each clause's path, and per document the names (≥ 4 characters,
         # unnumbered) of the headings above its clauses, which a question may name
         self._masks: dict[frozenset[str], np.ndarray] = {}
@@ -254,10 +276,15 @@ class HybridRetriever:
         scores: dict[str, float] = {}
         routes: dict[str, list[str]] = {}
         rankings = []
-        if self.dense:
-            rankings.append(("dense", f.dense_weight, self._dense(query, docs, f.pool)))
-        if self.lexical:
-            rankings.append(("bm25", f.bm25_weight, self.bm25.search(list(query.terms), f.pool, self.bm25.mask(ids))))
+        if self.engine_fusion and self.dense and self.lexical:
+            fused = self.server.fused_search(query.vector, " ".join(query.terms), f.pool, docs, ranker=self.engine_fusion,
+                                             rrf_k=f.rrf_k, weights=(f.dense_weight, f.bm25_weight))
+            rankings.append(("dense+bm25", f.dense_weight + f.bm25_weight, fused))
+        else:
+            if self.dense:
+                rankings.append(("dense", f.dense_weight, self._dense(query, docs, f.pool)))
+            if self.lexical:
+                rankings.append(("bm25", f.bm25_weight, self._lexical(query, ids, docs, f.pool)))
         if f.section_weight > 0:
             rankings.append(("section", f.section_weight, self._section(query.text, docs)))
         for name, weight, ranking in rankings:
@@ -275,11 +302,21 @@ class HybridRetriever:
     def _dense(self, query: Query, docs: set[str], pool: int) -> list[tuple[str, float]]:
         """Clauses by their best-matching vector (the clause's own or one of its sentence windows):
         a question usually matches one sentence of a clause, not its average."""
-        rows = self.store.search(query.vector, 3 * pool, self._row_mask(docs))
+        if self.server is not None:
+            rows = self.server.dense_search(query.vector, 3 * pool, docs)
+        else:
+            rows = self.store.search(query.vector, 3 * pool, self._row_mask(docs))
         best: dict[str, float] = {}
         for row, score in rows:
             best.setdefault(clause_id_of(row), score)
         return list(best.items())[:pool]
+
+    def _lexical(self, query: Query, ids: list[str], docs: set[str], pool: int) -> list[tuple[str, float]]:
+        """BM25 over the question's terms: our index over ``ids``, or the store's within ``docs``
+        (Milvus analyses the terms again with the same jieba dictionary)."""
+        if self.server is not None:
+            return self.server.lexical_search(" ".join(query.terms), pool, docs)
+        return self.bm25.search(list(query.terms), pool, self.bm25.mask(ids))
 
     def _section(self, query: str, docs: set[str]) -> list[tuple[str, float]]:
         """The clauses, in reading order, under a heading of ``docs`` that ``query`` names
@@ -294,6 +331,8 @@ class HybridRetriever:
 
     def _row_mask(self, docs: set[str]) -> np.ndarray:
         key = frozenset(docs)
+        if self._row_docs is None:
+            self._row_docs = np.array([self.catalog.clause(clause_id_of(r)).doc for r in self.store.ids], dtype=object)
         if key not in self._masks:   # most questions share a scope (all texts in force, or one document)
             if len(self._masks) >= 64:
                 self._masks.clear()

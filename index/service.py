@@ -23,6 +23,7 @@ from policyqa.index.builder import BuildStats, IndexBuilder
 from policyqa.index.catalog import Catalog
 from policyqa.index.embedder import Embedder, HashEmbedder, SentenceTransformerEmbedder, folder_model_id
 from policyqa.index.manifest import MANIFEST_FILE, Manifest
+from policyqa.index.milvus_store import VIEW_FILE, MilvusStore, MilvusTarget, MilvusView
 from policyqa.index.onnx_runtime import OnnxEmbedder, export_is_current, onnx_folder
 from policyqa.index.rerank import Reranker
 from policyqa.index.retriever import HybridRetriever
@@ -117,6 +118,13 @@ def _link_sources(old: Path, new: Path) -> None:
             shutil.copy2(path, new / path.name)
 
 
+def milvus_target(config: Config, *, recreate: bool = False) -> MilvusTarget | None:
+    """Where a build writes its vectors: the configured Milvus collection, or None for FAISS."""
+    if config.store != "milvus":
+        return None
+    return MilvusTarget(config.milvus_target, config.milvus_token, config.milvus_collection, recreate=recreate)
+
+
 def _rebuild(config: Config, stage: Path, *, embedder: Embedder | None, progress: bool,
              reuse: bool = True) -> IngestResult:
     library = Library(stage, max_file_bytes=config.max_file_bytes)
@@ -127,8 +135,19 @@ def _rebuild(config: Config, stage: Path, *, embedder: Embedder | None, progress
         clauses = [c for d in report.documents for c in d.clauses]
         tokenizer = ChineseTokenizer().load()
         previous = config.index_dir if reuse and config.index_dir.exists() else None
-        build = IndexBuilder(embedder, tokenizer).build(clauses, stage, previous=previous, progress=progress)
+        build = IndexBuilder(embedder, tokenizer).build(
+            clauses, stage, previous=previous, progress=progress,
+            milvus=milvus_target(config, recreate=not reuse), documents=[d.meta for d in report.documents])
     return IngestResult(report, build)
+
+
+def _prune_milvus(config: Config) -> None:
+    """After a Milvus build is in place: delete the collection's rows that the new index does not
+    read (older versions of changed documents, removed documents). Readers that loaded the old
+    index see those documents vanish whole and pick the new index up at their next question."""
+    target = milvus_target(config)
+    if target is not None and (config.index_dir / VIEW_FILE).exists():
+        target.open().keep_only(MilvusView.load(config.index_dir).doc_keys.values())
 
 
 def ingest_and_index(config: Config, paths: Sequence[Path], *, rebuild: bool = False, reset: bool = False,
@@ -148,6 +167,8 @@ def ingest_and_index(config: Config, paths: Sequence[Path], *, rebuild: bool = F
             _link_sources(config.index_dir / SOURCES, stage / SOURCES)
         failures = Library(stage, max_file_bytes=config.max_file_bytes).add(paths)
         result = _rebuild(config, stage, embedder=embedder, progress=progress, reuse=not (rebuild or reset))
+    if embed:
+        _prune_milvus(config)
     report = IngestReport(result.report.documents, tuple(failures) + result.report.failures)
     return IngestResult(report, result.build)
 
@@ -159,7 +180,9 @@ def remove_and_reindex(config: Config, name: str, *, progress: bool = False,
     with atomic_dir(config.index_dir) as stage:
         _link_sources(config.index_dir / SOURCES, stage / SOURCES)
         Library(stage).remove(name)
-        return _rebuild(config, stage, embedder=embedder, progress=progress)
+        result = _rebuild(config, stage, embedder=embedder, progress=progress)
+    _prune_milvus(config)
+    return result
 
 
 def load_retriever(config: Config, *, embedder: Embedder | None = None, **options) -> HybridRetriever:
@@ -171,7 +194,7 @@ def load_retriever(config: Config, *, embedder: Embedder | None = None, **option
     manifest.check_model(embedder.model_id)
     manifest.check_backend(embedder.backend, checked=_backends_checked(manifest, embedder))
     _warm_up(embedder)
-    store = FaissStore.load(config.index_dir, manifest.dim)
+    store = _load_store(config, manifest, catalog, embedder.model_id)
     bm25 = BM25Index.load(config.index_dir)
     tokenizer = ChineseTokenizer().load()
     log.info("index %s (%d clauses, vectors by %s): %.2f s", config.index_dir, len(manifest.clause_hashes),
@@ -181,7 +204,21 @@ def load_retriever(config: Config, *, embedder: Embedder | None = None, **option
         options["reranker"] = None if isinstance(embedder, HashEmbedder) else load_reranker(config)
         log.info("relevance model on %s: %.2f s", config.backend if options["reranker"] else "none",
                  time.perf_counter() - start)
+    options.setdefault("engine_fusion", None if config.milvus_fusion == "ours" else config.milvus_fusion)
     return HybridRetriever(catalog, store, bm25, embedder, tokenizer, k=config.top_k, **options)
+
+
+def _load_store(config: Config, manifest: Manifest, catalog: Catalog, model_id: str) -> FaissStore | MilvusStore:
+    """The index's vectors: its FAISS files, or its view of the Milvus collection (checked against
+    the model); raises IndexMismatch when the index was built for the other store."""
+    if config.store == "milvus":
+        view = MilvusView.load(config.index_dir)
+        clause_docs = {c.id: c.doc for c in catalog.clauses}
+        return MilvusStore.open(config.milvus_target, config.milvus_token, view, clause_docs, model_id)
+    if (config.index_dir / VIEW_FILE).exists():
+        raise IndexMismatch(f"{config.index_dir} 的向量在 Milvus 集合中：设置 POLICYQA_STORE=milvus，"
+                            "或运行 policyqa ingest --store faiss 建回 FAISS 索引")
+    return FaissStore.load(config.index_dir, manifest.dim)
 
 
 def _warm_up(embedder: Embedder) -> None:

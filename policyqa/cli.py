@@ -19,7 +19,10 @@ EXIT_SKIPPED = 3  # ingest finished but some files were skipped
 
 
 def _config(args: argparse.Namespace) -> Config:
-    return Config.load(index_dir=getattr(args, "index", None))
+    try:
+        return Config.load(index_dir=getattr(args, "index", None), store=getattr(args, "store", None))
+    except ValueError as err:   # a bad POLICYQA_* value: one line naming it and the valid ones
+        raise PolicyQAError(str(err)) from None
 
 
 def _print_ingest(result) -> None:
@@ -226,6 +229,9 @@ def _library_commands(add) -> None:
     p.add_argument("--no-embed", action="store_true",
                    help="只解析并写出 clauses.jsonl，不建向量索引（文件夹中已有向量时拒绝执行）")
     p.add_argument("--quiet", action="store_true", help="不显示进度")
+    p.add_argument("--store", choices=("faiss", "milvus"), default=None,
+                   help="向量与 BM25 存放处（默认 $POLICYQA_STORE，未设置时为 faiss）：faiss 为索引文件夹中的文件，"
+                        "milvus 为 $POLICYQA_MILVUS_URI 上的集合；从 FAISS 迁到 Milvus 时已有向量不重新嵌入（docs/milvus.md）")
 
     p = add("library", cmd_library, "列出文库中的文档及其元数据（标题、文号、日期、级别、地区、类型、状态、条款数），可按条件筛选。")
     p.add_argument("--json", action="store_true", help="每份文档输出一行 JSON 对象")

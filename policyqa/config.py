@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,6 +14,9 @@ always reads these files, whatever ``corpus_dir`` says)."""
 
 RERANKER_CHOICES = ("auto", "off")
 BACKEND_CHOICES = ("onnx", "onnx-int8", "torch")
+STORE_CHOICES = ("faiss", "milvus")
+_COLLECTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,254}")
+MILVUS_FUSION_CHOICES = ("ours", "rrf", "weighted")
 
 
 def _env_path(name: str, default: Path | None) -> Path | None:
@@ -34,7 +38,13 @@ class Config:
     and the relevance model run as fused float32 ONNX Runtime graphs, exported and checked against
     torch on first use; ``onnx-int8``: int8 graphs, faster, with slightly different retrievals and
     answers (docs/speed.md); ``torch``: both in torch at fp32), ``POLICYQA_USERS`` (the served page's
-    accounts, default ``$POLICYQA_HOME/users.json``; see policyqa/access.py).
+    accounts, default ``$POLICYQA_HOME/users.json``; see policyqa/access.py), ``POLICYQA_STORE``
+    (``faiss``, the default: vectors and BM25 in files of the index folder; ``milvus``: both in a
+    Milvus collection, docs/milvus.md), ``POLICYQA_MILVUS_URI`` (a file path for embedded Milvus
+    Lite, or ``http://host:19530`` for a server; default ``$POLICYQA_HOME/milvus.db``),
+    ``POLICYQA_MILVUS_TOKEN``, ``POLICYQA_MILVUS_COLLECTION`` (default ``policyqa``) and
+    ``POLICYQA_MILVUS_FUSION`` (``ours``, the default: our weighted reciprocal-rank fusion of
+    Milvus's dense and BM25 rankings; ``rrf`` / ``weighted``: Milvus's own ranker).
     """
 
     home: Path
@@ -47,11 +57,22 @@ class Config:
     top_k: int = 5
     max_file_bytes: int = 50_000_000
     users_file: Path | None = None
+    store: str = "faiss"
+    milvus_uri: str = ""
+    milvus_token: str = ""
+    milvus_collection: str = "policyqa"
+    milvus_fusion: str = "ours"
 
     @property
     def reports_dir(self) -> Path:
         """Where evaluation reports go (the page's and ``policyqa eval``'s), one sub-folder per run."""
         return self.home / "eval-reports"
+
+    @property
+    def milvus_target(self) -> str:
+        """The Milvus URI to use: ``milvus_uri``, else the Milvus Lite file ``$POLICYQA_HOME/milvus.db``
+        (outside the index folder, which every ingest replaces)."""
+        return self.milvus_uri or str(self.home / "milvus.db")
 
     @classmethod
     def load(cls, **overrides: object) -> "Config":
@@ -66,6 +87,11 @@ class Config:
             reranker=os.environ.get("POLICYQA_RERANKER", "auto"),
             backend=os.environ.get("POLICYQA_BACKEND", "onnx"),
             users_file=_env_path("POLICYQA_USERS", None),   # None: home / "users.json", wherever home is
+            store=os.environ.get("POLICYQA_STORE", "faiss"),
+            milvus_uri=os.environ.get("POLICYQA_MILVUS_URI", ""),
+            milvus_token=os.environ.get("POLICYQA_MILVUS_TOKEN", ""),
+            milvus_collection=os.environ.get("POLICYQA_MILVUS_COLLECTION") or "policyqa",
+            milvus_fusion=os.environ.get("POLICYQA_MILVUS_FUSION", "ours"),
         )
         return config.with_overrides(**overrides)
 
@@ -82,6 +108,12 @@ class Config:
             raise ValueError(f"POLICYQA_RERANKER 只能是 {' 或 '.join(RERANKER_CHOICES)}，收到 {clean.get('reranker')}")
         if clean.get("backend", self.backend) not in BACKEND_CHOICES:
             raise ValueError(f"POLICYQA_BACKEND 只能是 {' 或 '.join(BACKEND_CHOICES)}，收到 {clean.get('backend')}")
+        if clean.get("store", self.store) not in STORE_CHOICES:
+            raise ValueError(f"POLICYQA_STORE 只能是 {' 或 '.join(STORE_CHOICES)}，收到 {clean.get('store')}")
+        if clean.get("milvus_fusion", self.milvus_fusion) not in MILVUS_FUSION_CHOICES:
+            raise ValueError(f"POLICYQA_MILVUS_FUSION 只能是 {'、'.join(MILVUS_FUSION_CHOICES)}，收到 {clean.get('milvus_fusion')}")
+        if not _COLLECTION_NAME.fullmatch(clean.get("milvus_collection", self.milvus_collection)):  # type: ignore[arg-type]
+            raise ValueError(f"POLICYQA_MILVUS_COLLECTION 只能由字母、数字和下划线组成且以字母或下划线开头，收到 {clean.get('milvus_collection')}")
         if clean.get("top_k", self.top_k) <= 0:  # type: ignore[operator]
             raise ValueError(f"top_k 必须为正整数，收到 {clean['top_k']}")
         return replace(self, **clean)

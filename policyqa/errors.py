@@ -26,6 +26,11 @@ class IndexMismatch(PolicyQAError):
     """The index on disk was built with another model/config, or is damaged."""
 
 
+class StoreUnavailable(PolicyQAError):
+    """The configured vector store (a Milvus server or file) cannot be used: client not
+    installed, server unreachable, or refused the token."""
+
+
 class IndexMissing(PolicyQAError):
     """No index exists where one was expected."""
 
