@@ -1,6 +1,11 @@
 """What a library looks like in Milvus: one row per embedded passage, its metadata, its text
 analysed by jieba for BM25, and the document keys that make a document's rows one version.
 
+Clauses and the sentence windows of long clauses live in two collections (``NAME`` and
+``NAME_windows``): BM25's document count and average length are computed over every row of a
+collection, and windows (which BM25 does not rank) would skew both; the dense ranking searches
+both collections.
+
 A row's primary key is ``row id @ document key``. The document key is a digest of everything a
 document's rows hold (model, passage scheme, clause hashes, metadata), so a changed document is
 written as a new set of rows beside the old one; a reader filters by the keys of the library it
@@ -81,7 +86,7 @@ class MilvusRow:
     doc_key: str
     hash: str         # the clause's content hash
     window: bool
-    text: str         # analysed for BM25; empty for a window (BM25 ranks clauses)
+    text: str         # analysed for BM25; unused for a window (BM25 ranks clauses)
     meta: tuple[tuple[str, object], ...]
 
     @property
@@ -89,10 +94,10 @@ class MilvusRow:
         return primary_key(self.row, self.doc_key)
 
     def record(self, vector: np.ndarray) -> dict:
-        """The row as a Milvus insert record."""
-        return {"pk": self.pk, "row": self.row, "clause": self.clause, "doc": self.doc, "doc_key": self.doc_key,
-                "hash": self.hash, "window": self.window, "text": _cut(self.text), "dense": vector.tolist(),
-                **dict(self.meta)}
+        """The row as a Milvus insert record (a window's has no text: its collection has no BM25)."""
+        record = {"pk": self.pk, "row": self.row, "clause": self.clause, "doc": self.doc, "doc_key": self.doc_key,
+                  "hash": self.hash, "window": self.window, "dense": vector.tolist(), **dict(self.meta)}
+        return record if self.window else record | {"text": _cut(self.text)}
 
 
 def primary_key(row: str, doc_key: str) -> str:
@@ -122,10 +127,10 @@ def in_list(field: str, values: Iterable[str]) -> str:
     return f"{field} in {json.dumps(sorted(set(values)), ensure_ascii=False)}"
 
 
-def build_schema(dim: int, analyzer: dict, *, description: str = ""):
-    """The collection schema: scalar metadata, the analysed text, its BM25 sparse vector (computed
-    by Milvus from ``text``) and the dense e5 vector. Imports pymilvus (installed with the
-    ``milvus`` or ``test`` extra)."""
+def build_schema(dim: int, analyzer: dict | None, *, description: str = ""):
+    """A collection schema: scalar metadata and the dense e5 vector, and with an ``analyzer`` the
+    analysed text and its BM25 sparse vector (computed by Milvus from ``text``). Imports pymilvus
+    (installed with the ``milvus`` or ``test`` extra)."""
     from pymilvus import DataType, Function, FunctionType, MilvusClient
 
     schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False, description=description)
@@ -137,9 +142,11 @@ def build_schema(dim: int, analyzer: dict, *, description: str = ""):
     schema.add_field("region", DataType.VARCHAR, max_length=256)
     schema.add_field("draft", DataType.BOOL)
     schema.add_field("window", DataType.BOOL)
+    schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+    if analyzer is None:
+        return schema
     schema.add_field("text", DataType.VARCHAR, max_length=MAX_TEXT, enable_analyzer=True, analyzer_params=analyzer)
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
-    schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
     schema.add_function(Function(name="text_bm25", function_type=FunctionType.BM25,
                                  input_field_names=["text"], output_field_names=["sparse"]))
     return schema

@@ -43,13 +43,17 @@ def connect(uri: str, token: str = ""):
     except ImportError:
         raise StoreUnavailable(f"POLICYQA_STORE=milvus 需要 pymilvus 与 milvus-lite：运行 {INSTALL}，"
                                "或设置 POLICYQA_STORE=faiss") from None
+    options = {}
     if not is_server(uri):
+        # Milvus Lite serves gRPC inside this process and refuses pymilvus's 10 s keep-alive pings
+        # (a GOAWAY "too_many_pings" line on stderr after each idle spell): no pings to ourselves
+        options = {"grpc_options": {"grpc.keepalive_time_ms": 3_600_000, "grpc.keepalive_permit_without_calls": False}}
         Path(uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
         import jieba   # Milvus Lite runs jieba's global tokenizer in this process: keep its loading notes off stderr
 
         jieba.setLogLevel(logging.WARNING)
     try:
-        return MilvusClient(uri=uri, token=token)
+        return MilvusClient(uri=uri, token=token, **options)
     except Exception as err:   # pymilvus raises MilvusException, grpc errors or OSError here
         reason = getattr(err, "message", None) or (str(err).splitlines() or ["连接失败"])[0]
         raise StoreUnavailable(f"无法连接 Milvus {uri}（{reason}）：检查 POLICYQA_MILVUS_URI 与 "
@@ -101,23 +105,29 @@ class MilvusView:
 
 
 class MilvusCollection:
-    """One library's collection: its creation and checks, and the writes of a build."""
+    """One library's pair of collections (clauses, with BM25; and ``NAME_windows``, the sentence
+    windows of long clauses, dense only): their creation and checks, and the writes of a build."""
 
     def __init__(self, client, name: str, *, uri: str = "") -> None:
         self.client, self.name, self.uri = client, name, uri
+        self.windows = f"{name}_windows"
+
+    @property
+    def names(self) -> tuple[str, str]:
+        return self.name, self.windows
 
     def exists(self) -> bool:
-        return bool(self.client.has_collection(self.name))
+        return all(self.client.has_collection(n) for n in self.names)
 
     def properties(self) -> dict[str, str]:
-        """The collection's recorded model, dim and analyzer (empty when it does not exist)."""
+        """The recorded model, dim and analyzer (empty when the collections do not exist)."""
         if not self.exists():
             return {}
         return dict(self.client.describe_collection(self.name).get("properties") or {})
 
     def check(self, model_id: str, dim: int) -> None:
-        """Raise IndexMismatch when the collection is absent, or when it was built with another
-        embedding model or dimension (the fix: rebuild, or another collection); then load it."""
+        """Raise IndexMismatch when the collections are absent, or were built with another
+        embedding model or dimension (the fix: rebuild, or another collection); then load them."""
         props = self.properties()
         if not props:
             raise IndexMismatch(f"Milvus {self.uri} 中没有集合 {self.name}：运行 policyqa ingest --store milvus")
@@ -125,62 +135,74 @@ class MilvusCollection:
         if built != model_id or built_dim != str(dim):
             raise IndexMismatch(f"Milvus 集合 {self.name} 由模型 {built}（{built_dim} 维）构建，当前配置为 {model_id}"
                                 f"（{dim} 维）：运行 policyqa ingest --rebuild，或设置 POLICYQA_MILVUS_COLLECTION 为另一个集合")
-        self.client.load_collection(self.name)   # searchable (a no-op when already loaded)
+        for name in self.names:
+            self.client.load_collection(name)   # searchable (a no-op when already loaded)
 
     def create(self, model_id: str, dim: int) -> None:
-        """Create the collection (schema, dense and BM25 indexes, the model in its properties) and
-        load it. Milvus Lite gets an exact FLAT index; a server an HNSW graph like FAISS's."""
+        """Create both collections (schemas, dense and BM25 indexes, the model in the clause
+        collection's properties). Milvus Lite gets an exact FLAT index; a server an HNSW graph
+        like FAISS's."""
+        self.drop()
         analyzer = analyzer_params()
-        schema = build_schema(dim, analyzer, description="PolicyQA passages")
+        props = dict(zip(_PROPS, (model_id, str(dim), analyzer_signature(analyzer))))
+        for name, text in ((self.windows, None), (self.name, analyzer)):   # the clause collection last: it marks completion
+            schema = build_schema(dim, text, description="PolicyQA " + ("clauses" if text else "sentence windows"))
+            self.client.create_collection(name, schema=schema, index_params=self._indexes(text is not None),
+                                          consistency_level="Strong", properties=props)
+
+    def _indexes(self, bm25: bool):
         index = self.client.prepare_index_params()
         if is_server(self.uri):
             index.add_index("dense", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 200})
         else:
             index.add_index("dense", index_type="FLAT", metric_type="IP")
-        # BM25 as our bm25s index scores it (Lucene's formula, k1 1.5, b 0.75)
-        index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                        params={"bm25_k1": 1.5, "bm25_b": 0.75})
+        if bm25:   # BM25 as our bm25s index scores it (Lucene's formula, k1 1.5, b 0.75)
+            index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
+                            params={"bm25_k1": 1.5, "bm25_b": 0.75})
         for name in ("doc_key", "doc", "row"):
             index.add_index(name, index_type="INVERTED")
-        props = dict(zip(_PROPS, (model_id, str(dim), analyzer_signature(analyzer))))
-        self.client.create_collection(self.name, schema=schema, index_params=index,
-                                      consistency_level="Strong", properties=props)
+        return index
 
     def drop(self) -> None:
-        if self.exists():
-            self.client.drop_collection(self.name)
+        for name in self.names:
+            if self.client.has_collection(name):
+                self.client.drop_collection(name)
+
+    def _get(self, pks: Sequence[str], fields: list[str]) -> list[dict]:
+        found = []
+        for name in self.names:
+            for start in range(0, len(pks), BATCH):
+                found += self.client.get(name, ids=list(pks[start:start + BATCH]), output_fields=fields)
+        return found
 
     def present(self, pks: Sequence[str]) -> set[str]:
         """Which of ``pks`` are stored."""
-        found: set[str] = set()
-        for start in range(0, len(pks), BATCH):
-            found.update(r["pk"] for r in self.client.get(self.name, ids=list(pks[start:start + BATCH]), output_fields=["pk"]))
-        return found
+        return {r["pk"] for r in self._get(pks, ["pk"])}
 
     def vectors(self, pks: Sequence[str]) -> dict[str, np.ndarray]:
         """The dense vectors of the stored ``pks``."""
-        out: dict[str, np.ndarray] = {}
-        for start in range(0, len(pks), BATCH):
-            for r in self.client.get(self.name, ids=list(pks[start:start + BATCH]), output_fields=["pk", "dense"]):
-                out[r["pk"]] = np.asarray(r["dense"], dtype=np.float32)
-        return out
+        return {r["pk"]: np.asarray(r["dense"], dtype=np.float32) for r in self._get(pks, ["pk", "dense"])}
 
     def insert(self, records: Sequence[dict]) -> None:
-        """Write ``records`` (upsert: a row written by an interrupted ingest is replaced)."""
-        for start in range(0, len(records), BATCH):
-            self.client.upsert(self.name, list(records[start:start + BATCH]))
+        """Write ``records``, windows to their collection (upsert: a row written by an
+        interrupted ingest is replaced)."""
+        for name, window in ((self.windows, True), (self.name, False)):
+            part = [r for r in records if r["window"] == window]
+            for start in range(0, len(part), BATCH):
+                self.client.upsert(name, part[start:start + BATCH])
 
     def keep_only(self, doc_keys: Iterable[str]) -> None:
         """Delete every row whose document key is not in ``doc_keys`` (older versions of changed
-        documents, removed documents, rows of an interrupted ingest), in one delete request: a
-        reader's search sees a document's old rows all there or all gone."""
+        documents, removed documents, rows of an interrupted ingest), one delete request per
+        collection: a reader's search sees a document's old rows all there or all gone (its
+        windows, dense only, may go a moment before its clauses)."""
         keys = sorted(set(doc_keys))
-        self.client.delete(self.name, filter=f"not ({in_list('doc_key', keys)})" if keys else 'doc_key != ""')
+        for name in self.names:
+            self.client.delete(name, filter=f"not ({in_list('doc_key', keys)})" if keys else 'doc_key != ""')
 
     def count(self) -> int:
-        """Rows stored (every version)."""
-        result = self.client.query(self.name, filter="", output_fields=["count(*)"])
-        return int(result[0]["count(*)"])
+        """Rows stored in both collections (every version)."""
+        return sum(int(self.client.query(n, filter="", output_fields=["count(*)"])[0]["count(*)"]) for n in self.names)
 
 
 class MilvusStore:
@@ -206,19 +228,20 @@ class MilvusStore:
         collection.check(model_id, view.dim)
         return cls(collection, view, clause_docs)
 
-    def __len__(self) -> int:
-        return len(self.clause_docs)
-
     def _scope(self, docs: Iterable[str]) -> str:
         return in_list("doc_key", (self.view.doc_keys[d] for d in docs if d in self.view.doc_keys))
 
     def dense_search(self, vector: np.ndarray, k: int, docs: Iterable[str]) -> list[tuple[str, float]]:
         """The ``k`` passages (clause or window ids) of ``docs`` nearest to ``vector``, best first,
-        with their cosine (inner product of normalised vectors)."""
-        hits = self.client.search(self.name, data=[np.asarray(vector, dtype=np.float32).tolist()], anns_field="dense",
-                                  filter=self._scope(docs), limit=min(k, MAX_TOPK), output_fields=["row"],
-                                  search_params={"metric_type": "IP", "params": {"ef": max(128, min(k, MAX_TOPK))}})
-        return [(h["entity"]["row"], float(h["distance"])) for h in hits[0]]
+        with their cosine (inner product of normalised vectors): both collections searched, merged."""
+        scope, limit = self._scope(docs), min(k, MAX_TOPK)
+        found = []
+        for name in self.collection.names:
+            hits = self.client.search(name, data=[np.asarray(vector, dtype=np.float32).tolist()], anns_field="dense",
+                                      filter=scope, limit=limit, output_fields=["row"],
+                                      search_params={"metric_type": "IP", "params": {"ef": max(128, limit)}})
+            found += [(h["entity"]["row"], float(h["distance"])) for h in hits[0]]
+        return sorted(found, key=lambda pair: -pair[1])[:limit]
 
     def lexical_search(self, text: str, k: int, docs: Iterable[str]) -> list[tuple[str, float]]:
         """The ``k`` clauses of ``docs`` best matching ``text`` by BM25 (analysed server-side by
@@ -226,31 +249,26 @@ class MilvusStore:
         if not text.strip():
             return []
         hits = self.client.search(self.name, data=[text], anns_field="sparse", limit=min(k, MAX_TOPK),
-                                  filter=f"window == false and {self._scope(docs)}", output_fields=["row"],
-                                  search_params={"metric_type": "BM25"})
+                                  filter=self._scope(docs), output_fields=["row"], search_params={"metric_type": "BM25"})
         return [(h["entity"]["row"], abs(float(h["distance"]))) for h in hits[0]]
 
     def fused_search(self, vector: np.ndarray, text: str, k: int, docs: Iterable[str], *, ranker: str,
                      rrf_k: int, weights: tuple[float, float]) -> list[tuple[str, float]]:
         """Dense and BM25 fused by Milvus (``ranker`` ``rrf``: reciprocal rank with ``rrf_k``,
-        unweighted; ``weighted``: normalised scores weighted dense : BM25), one hybrid request.
-        Milvus fuses passages, so a window's dense rank and its clause's BM25 rank are not added:
-        each clause keeps its best passage's fused score."""
+        unweighted; ``weighted``: normalised scores weighted dense : BM25), one hybrid request on
+        the clause collection: a hybrid search reads one collection, so sentence windows (the
+        dense ranking's best match for long clauses) take no part."""
         from pymilvus import AnnSearchRequest, RRFRanker, WeightedRanker
 
         scope = self._scope(docs)
-        limit = min(3 * k, MAX_TOPK)
+        limit = min(k, MAX_TOPK)
         requests = [AnnSearchRequest([np.asarray(vector, dtype=np.float32).tolist()], "dense",
                                      {"metric_type": "IP"}, limit, expr=scope)]
         if text.strip():
-            requests.append(AnnSearchRequest([text], "sparse", {"metric_type": "BM25"}, limit,
-                                             expr=f"window == false and {scope}"))
+            requests.append(AnnSearchRequest([text], "sparse", {"metric_type": "BM25"}, limit, expr=scope))
         fuse = RRFRanker(rrf_k) if ranker == "rrf" else WeightedRanker(*weights[:len(requests)], norm_score=True)
         hits = self.client.hybrid_search(self.name, requests, fuse, limit=limit, output_fields=["row"])
-        best: dict[str, float] = {}
-        for h in hits[0]:
-            best.setdefault(clause_id_of(h["entity"]["row"]), float(h["distance"]))
-        return list(best.items())[:k]
+        return [(h["entity"]["row"], float(h["distance"])) for h in hits[0]][:k]
 
     def vectors_for(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
         """The stored vector of each given passage id that is present (as FaissStore's)."""
