@@ -22,7 +22,7 @@ import numpy as np
 from policyqa.atomic import atomic_write_text
 from policyqa.errors import IndexMismatch, StoreUnavailable
 from policyqa.index.milvus_schema import MAX_TOPK, analyzer_params, analyzer_signature, build_schema, in_list, primary_key
-from policyqa.index.passages import clause_id_of
+from policyqa.index.passages import WINDOW_MARK, clause_id_of
 
 VIEW_FILE = "milvus.json"
 BATCH = 500           # rows per insert / get call
@@ -48,11 +48,12 @@ def connect(uri: str, token: str = ""):
         # Milvus Lite serves gRPC inside this process and refuses pymilvus's 10 s keep-alive pings
         # (a GOAWAY "too_many_pings" line on stderr after each idle spell): no pings to ourselves
         options = {"grpc_options": {"grpc.keepalive_time_ms": 3_600_000, "grpc.keepalive_permit_without_calls": False}}
-        Path(uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
         import jieba   # Milvus Lite runs jieba's global tokenizer in this process: keep its loading notes off stderr
 
         jieba.setLogLevel(logging.WARNING)
     try:
+        if not is_server(uri):
+            Path(uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
         return MilvusClient(uri=uri, token=token, **options)
     except Exception as err:   # pymilvus raises MilvusException, grpc errors or OSError here
         reason = getattr(err, "message", None) or (str(err).splitlines() or ["连接失败"])[0]
@@ -169,10 +170,12 @@ class MilvusCollection:
                 self.client.drop_collection(name)
 
     def _get(self, pks: Sequence[str], fields: list[str]) -> list[dict]:
+        """The stored rows of ``pks``, each looked up in its collection (a window's id holds @w)."""
         found = []
-        for name in self.names:
-            for start in range(0, len(pks), BATCH):
-                found += self.client.get(name, ids=list(pks[start:start + BATCH]), output_fields=fields)
+        for name, window in ((self.name, False), (self.windows, True)):
+            part = [pk for pk in pks if (WINDOW_MARK in pk) == window]
+            for start in range(0, len(part), BATCH):
+                found += self.client.get(name, ids=part[start:start + BATCH], output_fields=fields)
         return found
 
     def present(self, pks: Sequence[str]) -> set[str]:
@@ -185,11 +188,14 @@ class MilvusCollection:
 
     def insert(self, records: Sequence[dict]) -> None:
         """Write ``records``, windows to their collection (upsert: a row written by an
-        interrupted ingest is replaced)."""
+        interrupted ingest is replaced), then flush: sealed segments get their search indexes
+        built once (Milvus Lite otherwise rebuilds the BM25 index of unflushed rows at every search)."""
         for name, window in ((self.windows, True), (self.name, False)):
             part = [r for r in records if r["window"] == window]
             for start in range(0, len(part), BATCH):
                 self.client.upsert(name, part[start:start + BATCH])
+            if part:
+                self.client.flush(name)
 
     def keep_only(self, doc_keys: Iterable[str]) -> None:
         """Delete every row whose document key is not in ``doc_keys`` (older versions of changed

@@ -204,7 +204,8 @@ def load_retriever(config: Config, *, embedder: Embedder | None = None, **option
         options["reranker"] = None if isinstance(embedder, HashEmbedder) else load_reranker(config)
         log.info("relevance model on %s: %.2f s", config.backend if options["reranker"] else "none",
                  time.perf_counter() - start)
-    options.setdefault("engine_fusion", None if config.milvus_fusion == "ours" else config.milvus_fusion)
+    if config.store == "milvus" and config.milvus_fusion != "ours":
+        options.setdefault("engine_fusion", config.milvus_fusion)
     return HybridRetriever(catalog, store, bm25, embedder, tokenizer, k=config.top_k, **options)
 
 

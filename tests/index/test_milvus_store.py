@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("pymilvus")   # installed with the test extra; the product runs without it
 
 from policyqa.config import Config
-from policyqa.errors import IndexMismatch
+from policyqa.errors import IndexMismatch, StoreUnavailable
 from policyqa.index.builder import IndexBuilder
 from policyqa.index.embedder import HashEmbedder
 from policyqa.index.milvus_schema import MilvusRow
@@ -240,6 +240,13 @@ def test_a_faiss_index_moves_to_milvus_without_embedding(tmp_path, corpus_dir) -
     assert set(got) == set(expected)
     for row, vector in expected.items():
         np.testing.assert_allclose(got[row], vector, atol=1e-6)
+
+
+def test_a_milvus_file_that_cannot_be_opened_is_one_line_naming_the_setting(tmp_path) -> None:
+    (tmp_path / "plain-file").write_text("x")
+    with pytest.raises(StoreUnavailable, match="POLICYQA_MILVUS_URI") as caught:
+        connect(str(tmp_path / "plain-file" / "milvus.db"))
+    assert "\n" not in str(caught.value)
 
 
 def test_a_bad_store_setting_is_one_line_naming_the_choices() -> None:
