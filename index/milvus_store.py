@@ -43,22 +43,37 @@ def connect(uri: str, token: str = ""):
     except ImportError:
         raise StoreUnavailable(f"POLICYQA_STORE=milvus 需要 pymilvus 与 milvus-lite：运行 {INSTALL}，"
                                "或设置 POLICYQA_STORE=faiss") from None
-    options = {}
-    if not is_server(uri):
-        # Milvus Lite serves gRPC inside this process and refuses pymilvus's 10 s keep-alive pings
-        # (a GOAWAY "too_many_pings" line on stderr after each idle spell): no pings to ourselves
-        options = {"grpc_options": {"grpc.keepalive_time_ms": 3_600_000, "grpc.keepalive_permit_without_calls": False}}
-        import jieba   # Milvus Lite runs jieba's global tokenizer in this process: keep its loading notes off stderr
+    if is_server(uri):
+        return _open(lambda: MilvusClient(uri=uri, token=token), f"无法连接 Milvus {uri}",
+                     "检查 POLICYQA_MILVUS_URI 与 POLICYQA_MILVUS_TOKEN")
+    import jieba   # Milvus Lite runs jieba's global tokenizer in this process: keep its loading notes off stderr
 
-        jieba.setLogLevel(logging.WARNING)
+    jieba.setLogLevel(logging.WARNING)
+    # Milvus Lite serves gRPC inside this process and refuses pymilvus's 10 s keep-alive pings
+    # (a GOAWAY "too_many_pings" line on stderr after each idle spell): no pings to ourselves
+    options = {"grpc.keepalive_time_ms": 3_600_000, "grpc.keepalive_permit_without_calls": False}
+
+    def lite():
+        Path(uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        return MilvusClient(uri=uri, token=token, grpc_options=options)
+
+    return _open(lite, f"无法打开 Milvus Lite 文件 {uri}",
+                 "Milvus Lite 同一时间只允许一个进程打开它（多个进程共用一个文库请运行 Milvus 服务器）；检查 POLICYQA_MILVUS_URI")
+
+
+def _open(make, failure: str, fix: str):
+    """``make()``, with a failure turned into one StoreUnavailable line (Milvus Lite's own logger,
+    which prints a traceback when the file is locked, is held back meanwhile)."""
+    lite_log = logging.getLogger("milvus_lite")
+    level = lite_log.level
+    lite_log.setLevel(logging.CRITICAL)
     try:
-        if not is_server(uri):
-            Path(uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        return MilvusClient(uri=uri, token=token, **options)
+        return make()
     except Exception as err:   # pymilvus raises MilvusException, grpc errors or OSError here
         reason = getattr(err, "message", None) or (str(err).splitlines() or ["连接失败"])[0]
-        raise StoreUnavailable(f"无法连接 Milvus {uri}（{reason}）：检查 POLICYQA_MILVUS_URI 与 "
-                               "POLICYQA_MILVUS_TOKEN，或设置 POLICYQA_STORE=faiss（docs/milvus.md）") from None
+        raise StoreUnavailable(f"{failure}（{reason}）：{fix}，或设置 POLICYQA_STORE=faiss（docs/milvus.md）") from None
+    finally:
+        lite_log.setLevel(level)
 
 
 @dataclass(frozen=True)

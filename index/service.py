@@ -193,8 +193,11 @@ def load_retriever(config: Config, *, embedder: Embedder | None = None, **option
     embedder = embedder or load_embedder(config)
     manifest.check_model(embedder.model_id)
     manifest.check_backend(embedder.backend, checked=_backends_checked(manifest, embedder))
+    # a Milvus store is opened before the embedder's warm-up thread starts: a refusal then exits
+    # cleanly instead of while the thread is inside ONNX Runtime (a C++ abort at exit)
+    store = _load_store(config, manifest, catalog, embedder.model_id) if config.store == "milvus" else None
     _warm_up(embedder)
-    store = _load_store(config, manifest, catalog, embedder.model_id)
+    store = store or _load_store(config, manifest, catalog, embedder.model_id)
     bm25 = BM25Index.load(config.index_dir)
     tokenizer = ChineseTokenizer().load()
     log.info("index %s (%d clauses, vectors by %s): %.2f s", config.index_dir, len(manifest.clause_hashes),
