@@ -90,11 +90,13 @@ class IndexBuilder:
         ids = [c.id for c in clauses]
         passages = [passage_text(c) for c in clauses]
         rows = [(row, clause.id, text) for clause in clauses for row, text in embedded_rows(clause)]  # (row id, clause id, text)
+        terms = [self.tokenizer.tokens(p) for p in passages]
         if milvus is None:
             embedded, dim = self._write_faiss(clauses, rows, folder, previous, progress)
         else:
-            embedded, dim = self._write_milvus(clauses, documents, rows, folder, previous, progress, milvus)
-        BM25Index().fit(ids, [self.tokenizer.tokens(p) for p in passages]).save(folder)
+            texts = {c.id: " ".join(t) if milvus.analyzer == "tokens" else p for c, t, p in zip(clauses, terms, passages)}
+            embedded, dim = self._write_milvus(clauses, documents, texts, rows, folder, previous, progress, milvus)
+        BM25Index().fit(ids, terms).save(folder)
         hashes = {c.id: c.hash for c in clauses}
         corpus = hashlib.sha256("".join(f"{k}{v}" for k, v in sorted(hashes.items())).encode()).hexdigest()[:16]
         Manifest(self.embedder.model_id, dim, self.tokenizer.signature, hashes, corpus, PASSAGE_SCHEME,
@@ -120,12 +122,13 @@ class IndexBuilder:
         store.save(folder)
         return len(fresh), dim
 
-    def _write_milvus(self, clauses: Sequence[Clause], documents: Sequence[DocumentMeta],
+    def _write_milvus(self, clauses: Sequence[Clause], documents: Sequence[DocumentMeta], texts: dict[str, str],
                       rows: list[tuple[str, str, str]], folder: Path, previous: Path | None,
                       progress: bool, target: MilvusTarget) -> tuple[int, int]:
         """Write the rows of every document whose current version is not in the collection yet
         (vectors reused from the previous FAISS files or Milvus rows where the clause is
-        unchanged), then ``milvus.json``; returns (rows embedded, dim). Older versions stay until
+        unchanged; ``texts``: each clause's BM25 text), then ``milvus.json``; returns (rows
+        embedded, dim). Older versions stay until
         the new index folder is in place (:func:`policyqa.index.service.ingest_and_index`)."""
         model_id = self.embedder.model_id
         collection = target.open()
@@ -133,12 +136,12 @@ class IndexBuilder:
             collection.drop()
         if collection.exists():
             dim = int(collection.properties().get("policyqa.dim", 0))
-            collection.check(model_id, dim)
+            collection.check(model_id, dim, target.analyzer)
         else:
             dim = self.embedder.dim
-            collection.create(model_id, dim)
+            collection.create(model_id, dim, target.analyzer)
         keys = document_keys(documents, clauses, model_id)
-        table = library_rows(documents, clauses, keys)
+        table = library_rows(documents, clauses, keys, texts)
         stored = collection.present([r.pk for r in table])
         todo = [i for i, r in enumerate(table) if r.pk not in stored]
         vectors = np.zeros((len(rows), dim), dtype=np.float32)

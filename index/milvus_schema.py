@@ -31,11 +31,27 @@ FIELDS = ("pk", "row", "clause", "doc", "doc_key", "level", "kind", "region", "s
           "window", "hash", "text", "sparse", "dense")
 
 
-def analyzer_params(userdict: Path = USERDICT_PATH, stopwords: Path = STOPWORDS_PATH) -> dict:
-    """Milvus's jieba analyzer with the project's user dictionary (added to jieba's own), search
-    mode (a long word also yields its sub-words, as our tokenizer does), no HMM guessing (an
-    unknown word is cut alike in question and clause), punctuation dropped and our stopwords as
-    the stop filter."""
+ANALYZERS = ("tokens", "jieba")
+"""How the BM25 text is cut: ``tokens``, our ChineseTokenizer's terms (jieba search mode with the
+user dictionary, sub-words of every length, stopwords dropped) written space-separated and split
+on spaces by Milvus, so its BM25 ranks as our bm25s index does; ``jieba``, the passage itself cut
+by Milvus's own jieba analyzer (:func:`analyzer_params`)."""
+
+
+def analyzer_params(analyzer: str = "tokens", *, server: bool = True, userdict: Path = USERDICT_PATH,
+                    stopwords: Path = STOPWORDS_PATH) -> dict:
+    """Milvus analyzer settings for ``analyzer`` (one of :data:`ANALYZERS`).
+
+    ``tokens``: split on whitespace (a server's ``whitespace`` tokenizer; Milvus Lite has none, and
+    its ``standard`` one splits on non-word characters, which our terms do not contain).
+    ``jieba``: Milvus's jieba analyzer with the project's user dictionary (added to jieba's own),
+    search mode (a long word also yields its sub-words), no HMM guessing (an unknown word is cut
+    alike in question and clause), punctuation dropped and our stopwords as the stop filter.
+    Raises ValueError for another name."""
+    if analyzer == "tokens":
+        return {"tokenizer": "whitespace" if server else "standard"}
+    if analyzer != "jieba":
+        raise ValueError(f"analyzer must be one of {', '.join(ANALYZERS)}, got {analyzer}")
     words = sorted({line.split()[0] for line in read_word_list(userdict)})
     return {
         "tokenizer": {"type": "jieba", "dict": ["_default_", *words], "mode": "search", "hmm": False},
@@ -104,16 +120,19 @@ def primary_key(row: str, doc_key: str) -> str:
     return f"{row}@{doc_key}"
 
 
-def library_rows(documents: Sequence[DocumentMeta], clauses: Sequence[Clause], keys: Mapping[str, str]) -> list[MilvusRow]:
+def library_rows(documents: Sequence[DocumentMeta], clauses: Sequence[Clause], keys: Mapping[str, str],
+                 texts: Mapping[str, str] | None = None) -> list[MilvusRow]:
     """Every embedded passage of ``clauses`` (the clause, then its windows, as the FAISS store
-    holds them), with the metadata of its document and its document's key."""
+    holds them), with the metadata of its document and its document's key; a clause row's BM25
+    text is ``texts[clause id]`` (default: its passage text)."""
     metas = {m.doc: tuple(_meta_fields(m).items()) for m in documents}
     rows = []
     for clause in clauses:
         for row, _text in embedded_rows(clause):
             window = row != clause.id
             rows.append(MilvusRow(row, clause.id, clause.doc, keys[clause.doc], clause.hash, window,
-                                  "" if window else passage_text(clause), metas[clause.doc]))
+                                  "" if window else (texts[clause.id] if texts else passage_text(clause)),
+                                  metas[clause.doc]))
     return rows
 
 

@@ -23,6 +23,7 @@ from policyqa.atomic import atomic_write_text
 from policyqa.errors import IndexMismatch, StoreUnavailable
 from policyqa.index.milvus_schema import MAX_TOPK, analyzer_params, analyzer_signature, build_schema, in_list, primary_key
 from policyqa.index.passages import WINDOW_MARK, clause_id_of
+from policyqa.index.query import Query
 
 VIEW_FILE = "milvus.json"
 BATCH = 500           # rows per insert / get call
@@ -85,6 +86,7 @@ class MilvusTarget:
     token: str = ""
     collection: str = "policyqa"
     recreate: bool = False
+    analyzer: str = "tokens"    # for a new collection: see milvus_schema.ANALYZERS
 
     def open(self) -> MilvusCollection:
         """Connect; raises StoreUnavailable."""
@@ -141,9 +143,15 @@ class MilvusCollection:
             return {}
         return dict(self.client.describe_collection(self.name).get("properties") or {})
 
-    def check(self, model_id: str, dim: int) -> None:
+    @property
+    def analyzer(self) -> str:
+        """How the collection's BM25 text was cut (``tokens`` or ``jieba``)."""
+        return self.properties().get("policyqa.analyzer", "jieba").split(":")[0]
+
+    def check(self, model_id: str, dim: int, analyzer: str | None = None) -> None:
         """Raise IndexMismatch when the collections are absent, or were built with another
-        embedding model or dimension (the fix: rebuild, or another collection); then load them."""
+        embedding model or dimension, or (when given) another BM25 ``analyzer`` (the fix:
+        rebuild, or another collection); then load them."""
         props = self.properties()
         if not props:
             raise IndexMismatch(f"Milvus {self.uri} 中没有集合 {self.name}：运行 policyqa ingest --store milvus")
@@ -151,17 +159,20 @@ class MilvusCollection:
         if built != model_id or built_dim != str(dim):
             raise IndexMismatch(f"Milvus 集合 {self.name} 由模型 {built}（{built_dim} 维）构建，当前配置为 {model_id}"
                                 f"（{dim} 维）：运行 policyqa ingest --rebuild，或设置 POLICYQA_MILVUS_COLLECTION 为另一个集合")
+        if analyzer is not None and self.analyzer != analyzer:
+            raise IndexMismatch(f"Milvus 集合 {self.name} 的 BM25 分词方式为 {self.analyzer}，当前配置为 {analyzer}："
+                                "运行 policyqa ingest --rebuild，或设置 POLICYQA_MILVUS_ANALYZER=" + self.analyzer)
         for name in self.names:
             self.client.load_collection(name)   # searchable (a no-op when already loaded)
 
-    def create(self, model_id: str, dim: int) -> None:
+    def create(self, model_id: str, dim: int, analyzer: str = "tokens") -> None:
         """Create both collections (schemas, dense and BM25 indexes, the model in the clause
         collection's properties). Milvus Lite gets an exact FLAT index; a server an HNSW graph
         like FAISS's."""
         self.drop()
-        analyzer = analyzer_params()
-        props = dict(zip(_PROPS, (model_id, str(dim), analyzer_signature(analyzer))))
-        for name, text in ((self.windows, None), (self.name, analyzer)):   # the clause collection last: it marks completion
+        params = analyzer_params(analyzer, server=is_server(self.uri))
+        props = dict(zip(_PROPS, (model_id, str(dim), f"{analyzer}:{analyzer_signature(params)}")))
+        for name, text in ((self.windows, None), (self.name, params)):   # the clause collection last: it marks completion
             schema = build_schema(dim, text, description="PolicyQA " + ("clauses" if text else "sentence windows"))
             self.client.create_collection(name, schema=schema, index_params=self._indexes(text is not None),
                                           consistency_level="Strong", properties=props)
@@ -234,8 +245,10 @@ class MilvusStore:
     id to its document (from the catalog), to turn a passage id into its primary key.
     """
 
-    def __init__(self, collection: MilvusCollection, view: MilvusView, clause_docs: Mapping[str, str]) -> None:
+    def __init__(self, collection: MilvusCollection, view: MilvusView, clause_docs: Mapping[str, str], *,
+                 analyzer: str = "tokens") -> None:
         self.collection, self.view, self.clause_docs = collection, view, clause_docs
+        self.analyzer = analyzer
         self.dim = view.dim
         self.client, self.name = collection.client, collection.name
 
@@ -247,7 +260,7 @@ class MilvusStore:
             raise IndexMismatch(f"索引由模型 {view.model_id} 构建，当前配置为 {model_id}：运行 policyqa ingest --rebuild")
         collection = MilvusCollection(connect(uri, token), view.collection, uri=uri)
         collection.check(model_id, view.dim)
-        return cls(collection, view, clause_docs)
+        return cls(collection, view, clause_docs, analyzer=collection.analyzer)
 
     def _scope(self, docs: Iterable[str]) -> str:
         return in_list("doc_key", (self.view.doc_keys[d] for d in docs if d in self.view.doc_keys))
@@ -264,16 +277,25 @@ class MilvusStore:
             found += [(h["entity"]["row"], float(h["distance"])) for h in hits[0]]
         return sorted(found, key=lambda pair: -pair[1])[:limit]
 
-    def lexical_search(self, text: str, k: int, docs: Iterable[str]) -> list[tuple[str, float]]:
-        """The ``k`` clauses of ``docs`` best matching ``text`` by BM25 (analysed server-side by
-        jieba), best first. An empty text ranks nothing."""
+    def bm25_text(self, query: Query) -> str:
+        """What Milvus analyses for ``query``: with ``tokens``, our terms, each once (bm25s counts
+        a query term once; Milvus weighs it by its count); with ``jieba``, the question and the
+        legal terms of its colloquial words, cut by Milvus as the clauses were."""
+        if self.analyzer == "tokens":
+            return " ".join(dict.fromkeys(query.terms))
+        return " ".join((query.text, *query.expansions))
+
+    def lexical_search(self, query: Query, k: int, docs: Iterable[str]) -> list[tuple[str, float]]:
+        """The ``k`` clauses of ``docs`` best matching ``query`` by BM25 (computed by Milvus),
+        best first. A query without terms ranks nothing."""
+        text = self.bm25_text(query)
         if not text.strip():
             return []
         hits = self.client.search(self.name, data=[text], anns_field="sparse", limit=min(k, MAX_TOPK),
                                   filter=self._scope(docs), output_fields=["row"], search_params={"metric_type": "BM25"})
         return [(h["entity"]["row"], abs(float(h["distance"]))) for h in hits[0]]
 
-    def fused_search(self, vector: np.ndarray, text: str, k: int, docs: Iterable[str], *, ranker: str,
+    def fused_search(self, query: Query, k: int, docs: Iterable[str], *, ranker: str,
                      rrf_k: int, weights: tuple[float, float]) -> list[tuple[str, float]]:
         """Dense and BM25 fused by Milvus (``ranker`` ``rrf``: reciprocal rank with ``rrf_k``,
         unweighted; ``weighted``: normalised scores weighted dense : BM25), one hybrid request on
@@ -281,9 +303,9 @@ class MilvusStore:
         dense ranking's best match for long clauses) take no part."""
         from pymilvus import AnnSearchRequest, RRFRanker, WeightedRanker
 
-        scope = self._scope(docs)
+        scope, text = self._scope(docs), self.bm25_text(query)
         limit = min(k, MAX_TOPK)
-        requests = [AnnSearchRequest([np.asarray(vector, dtype=np.float32).tolist()], "dense",
+        requests = [AnnSearchRequest([np.asarray(query.vector, dtype=np.float32).tolist()], "dense",
                                      {"metric_type": "IP"}, limit, expr=scope)]
         if text.strip():
             requests.append(AnnSearchRequest([text], "sparse", {"metric_type": "BM25"}, limit, expr=scope))

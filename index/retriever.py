@@ -55,18 +55,10 @@ class DocumentSearch(Protocol):
 
     def dense_search(self, vector: np.ndarray, k: int, docs: Iterable[str]) -> list[tuple[str, float]]: ...
 
-    def lexical_search(self, text: str, k: int, docs: Iterable[str]) -> list[tuple[str, float]]: ...
+    def lexical_search(self, query: Query, k: int, docs: Iterable[str]) -> list[tuple[str, float]]: ...
 
-    def fused_search(self, vector: np.ndarray, text: str, k: int, docs: Iterable[str], *, ranker: str,
+    def fused_search(self, query: Query, k: int, docs: Iterable[str], *, ranker: str,
                      rrf_k: int, weights: tuple[float, float]) -> list[tuple[str, float]]: ...
-
-
-def _analysed_text(query: Query) -> str:
-    """What a server-side BM25 analyses: the question and the legal terms of its colloquial words.
-    Milvus cuts it with the same jieba dictionary as the clauses; passing our own terms instead
-    would count a word again for each of its sub-words (Milvus weighs query terms by frequency,
-    bm25s counts each once)."""
-    return " ".join((query.text, *query.expansions))
 
 
 def _one_per_document_first(hits: list[Hit], k: int) -> list[Hit]:
@@ -285,7 +277,7 @@ class HybridRetriever:
         routes: dict[str, list[str]] = {}
         rankings = []
         if self.engine_fusion and self.dense and self.lexical:
-            fused = self.server.fused_search(query.vector, _analysed_text(query), f.pool, docs, ranker=self.engine_fusion,
+            fused = self.server.fused_search(query, f.pool, docs, ranker=self.engine_fusion,
                                              rrf_k=f.rrf_k, weights=(f.dense_weight, f.bm25_weight))
             rankings.append(("dense+bm25", f.dense_weight + f.bm25_weight, fused))
         else:
@@ -322,7 +314,7 @@ class HybridRetriever:
     def _lexical(self, query: Query, ids: list[str], docs: set[str], pool: int) -> list[tuple[str, float]]:
         """BM25 over the question's terms: our index over ``ids``, or the store's within ``docs``."""
         if self.server is not None:
-            return self.server.lexical_search(_analysed_text(query), pool, docs)
+            return self.server.lexical_search(query, pool, docs)
         return self.bm25.search(list(query.terms), pool, self.bm25.mask(ids))
 
     def _section(self, query: str, docs: set[str]) -> list[tuple[str, float]]:

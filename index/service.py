@@ -122,7 +122,8 @@ def milvus_target(config: Config, *, recreate: bool = False) -> MilvusTarget | N
     """Where a build writes its vectors: the configured Milvus collection, or None for FAISS."""
     if config.store != "milvus":
         return None
-    return MilvusTarget(config.milvus_target, config.milvus_token, config.milvus_collection, recreate=recreate)
+    return MilvusTarget(config.milvus_target, config.milvus_token, config.milvus_collection, recreate=recreate,
+                        analyzer=config.milvus_analyzer)
 
 
 def _rebuild(config: Config, stage: Path, *, embedder: Embedder | None, progress: bool,

@@ -17,6 +17,7 @@ BACKEND_CHOICES = ("onnx", "onnx-int8", "torch")
 STORE_CHOICES = ("faiss", "milvus")
 _COLLECTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,254}")
 MILVUS_FUSION_CHOICES = ("ours", "rrf", "weighted")
+MILVUS_ANALYZER_CHOICES = ("tokens", "jieba")
 
 
 def _env_path(name: str, default: Path | None) -> Path | None:
@@ -42,9 +43,12 @@ class Config:
     (``faiss``, the default: vectors and BM25 in files of the index folder; ``milvus``: both in a
     Milvus collection, docs/milvus.md), ``POLICYQA_MILVUS_URI`` (a file path for embedded Milvus
     Lite, or ``http://host:19530`` for a server; default ``$POLICYQA_HOME/milvus.db``),
-    ``POLICYQA_MILVUS_TOKEN``, ``POLICYQA_MILVUS_COLLECTION`` (default ``policyqa``) and
+    ``POLICYQA_MILVUS_TOKEN``, ``POLICYQA_MILVUS_COLLECTION`` (default ``policyqa``),
     ``POLICYQA_MILVUS_FUSION`` (``ours``, the default: our weighted reciprocal-rank fusion of
-    Milvus's dense and BM25 rankings; ``rrf`` / ``weighted``: Milvus's own ranker).
+    Milvus's dense and BM25 rankings; ``rrf`` / ``weighted``: Milvus's own ranker) and
+    ``POLICYQA_MILVUS_ANALYZER`` (how a new collection's BM25 text is cut: ``tokens``, the default,
+    our jieba terms split on spaces by Milvus; ``jieba``: Milvus's jieba analyzer with our
+    dictionary and stopwords).
     """
 
     home: Path
@@ -62,6 +66,7 @@ class Config:
     milvus_token: str = ""
     milvus_collection: str = "policyqa"
     milvus_fusion: str = "ours"
+    milvus_analyzer: str = "tokens"
 
     @property
     def reports_dir(self) -> Path:
@@ -92,6 +97,7 @@ class Config:
             milvus_token=os.environ.get("POLICYQA_MILVUS_TOKEN", ""),
             milvus_collection=os.environ.get("POLICYQA_MILVUS_COLLECTION") or "policyqa",
             milvus_fusion=os.environ.get("POLICYQA_MILVUS_FUSION", "ours"),
+            milvus_analyzer=os.environ.get("POLICYQA_MILVUS_ANALYZER", "tokens"),
         )
         return config.with_overrides(**overrides)
 
@@ -112,6 +118,8 @@ class Config:
             raise ValueError(f"POLICYQA_STORE 只能是 {' 或 '.join(STORE_CHOICES)}，收到 {clean.get('store')}")
         if clean.get("milvus_fusion", self.milvus_fusion) not in MILVUS_FUSION_CHOICES:
             raise ValueError(f"POLICYQA_MILVUS_FUSION 只能是 {'、'.join(MILVUS_FUSION_CHOICES)}，收到 {clean.get('milvus_fusion')}")
+        if clean.get("milvus_analyzer", self.milvus_analyzer) not in MILVUS_ANALYZER_CHOICES:
+            raise ValueError(f"POLICYQA_MILVUS_ANALYZER 只能是 {' 或 '.join(MILVUS_ANALYZER_CHOICES)}，收到 {clean.get('milvus_analyzer')}")
         if not _COLLECTION_NAME.fullmatch(clean.get("milvus_collection", self.milvus_collection)):  # type: ignore[arg-type]
             raise ValueError(f"POLICYQA_MILVUS_COLLECTION 只能由字母、数字和下划线组成且以字母或下划线开头，收到 {clean.get('milvus_collection')}")
         if clean.get("top_k", self.top_k) <= 0:  # type: ignore[operator]

@@ -15,6 +15,8 @@ from policyqa.config import Config
 from policyqa.errors import IndexMismatch, StoreUnavailable
 from policyqa.index.builder import IndexBuilder
 from policyqa.index.embedder import HashEmbedder
+from policyqa.index.intent import NO_INTENT
+from policyqa.index.query import Query
 from policyqa.index.milvus_schema import MilvusRow
 from policyqa.index.milvus_store import MilvusCollection, MilvusStore, MilvusTarget, MilvusView, connect
 from policyqa.index.service import ingest_and_index, load_retriever, remove_and_reindex
@@ -86,22 +88,55 @@ def test_vectors_are_read_back_by_passage_id(synthetic) -> None:
     np.testing.assert_allclose(found[rows[150].row], vectors[150], atol=1e-6)
 
 
+def _query(text: str) -> Query:
+    """A question read for BM25 only (its text, and its terms by our tokenizer)."""
+    terms = tuple(ChineseTokenizer().load().tokens(text))
+    return Query(text, (), NO_INTENT, terms, (), terms)
+
+
+def test_bm25_on_our_terms_scores_as_our_bm25_index(corpus_dir, tmp_path) -> None:
+    from policyqa.index.bm25 import BM25Index
+    from policyqa.index.passages import passage_text
+    from policyqa.ingest.pipeline import Library
+
+    library = Library(tmp_path / "lib")
+    library.add(_files(corpus_dir, tmp_path / "in", TEACHERS, COMPULSORY))
+    clauses = [c for d in library.parse_all().documents for c in d.clauses]
+    tokenizer = ChineseTokenizer().load()
+    terms = [tokenizer.tokens(passage_text(c)) for c in clauses]
+    ours = BM25Index().fit([c.id for c in clauses], terms)
+    uri = str(tmp_path / "bm25.db")
+    collection = MilvusCollection(connect(uri), "terms", uri=uri)
+    collection.create("random-32", DIM, "tokens")
+    meta = _row(0).meta
+    rows = [MilvusRow(c.id, c.id, c.doc, f"key-{c.doc}", c.hash, False, " ".join(t), meta) for c, t in zip(clauses, terms)]
+    collection.insert([r.record(v) for r, v in zip(rows, _unit_rows(np.random.default_rng(2), len(rows)))])
+    store = MilvusStore(collection, MilvusView("terms", "random-32", DIM, {d: f"key-{d}" for d in (TEACHERS, COMPULSORY)}),
+                        {c.id: c.doc for c in clauses}, analyzer="tokens")
+    for question in ("教师节是哪一天", "学校能开除学生吗", "义务教育不收学费杂费", "教师的工资待遇和医疗"):
+        query = _query(question)
+        expected = ours.search(list(query.terms), 10)
+        got = store.lexical_search(query, 10, (TEACHERS, COMPULSORY))
+        assert [cid for cid, _ in got] == [cid for cid, _ in expected]
+        np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], rtol=1e-4)
+
+
 def test_bm25_ranks_clauses_by_their_jieba_terms_within_the_filter(tmp_path) -> None:
     uri = str(tmp_path / "bm25.db")
     collection = MilvusCollection(connect(uri), "words", uri=uri)
-    collection.create("random-32", DIM)
+    collection.create("random-32", DIM, "jieba")
     texts = ["学校不得开除义务教育阶段的学生", "教师节为每年九月十日", "县管校聘管理改革", "学校应当保障学生休息"]
     rows = [_row(i, t) for i, t in enumerate(texts)]
     window = MilvusRow("a.txt#0@w1", "a.txt#0", "a.txt", "key-a.txt", "h0", True, "", rows[0].meta)
     vectors = _unit_rows(np.random.default_rng(1), 5)
     collection.insert([r.record(v) for r, v in zip([*rows, window], vectors)])
     view = MilvusView("words", "random-32", DIM, {d: f"key-{d}" for d in DOCS})
-    store = MilvusStore(collection, view, {r.clause: r.doc for r in rows})
-    assert [h[0] for h in store.lexical_search("开除 学生", 5, DOCS)][0] == "a.txt#0"
-    assert store.lexical_search("县管校聘", 5, DOCS)[0][0] == "c.txt#2"   # the user dictionary keeps it whole
-    assert all("@w" not in h[0] for h in store.lexical_search("学生 学校", 5, DOCS))
-    assert [h[0] for h in store.lexical_search("学校 学生", 5, {"d.txt"})] == ["d.txt#3"]
-    assert store.lexical_search("的", 5, DOCS) == []   # a stopword alone matches nothing
+    store = MilvusStore(collection, view, {r.clause: r.doc for r in rows}, analyzer="jieba")
+    assert [h[0] for h in store.lexical_search(_query("开除学生"), 5, DOCS)][0] == "a.txt#0"
+    assert store.lexical_search(_query("县管校聘"), 5, DOCS)[0][0] == "c.txt#2"   # the user dictionary keeps it whole
+    assert all("@w" not in h[0] for h in store.lexical_search(_query("学生学校"), 5, DOCS))
+    assert [h[0] for h in store.lexical_search(_query("学校学生"), 5, {"d.txt"})] == ["d.txt#3"]
+    assert store.lexical_search(_query("的"), 5, DOCS) == []   # a stopword alone matches nothing
 
 
 # --- a library through the service calls -------------------------------------------------------
@@ -254,3 +289,5 @@ def test_a_bad_store_setting_is_one_line_naming_the_choices() -> None:
         Config.load(store="chroma")
     with pytest.raises(ValueError, match="ours、rrf、weighted"):
         Config.load(milvus_fusion="max")
+    with pytest.raises(ValueError, match="tokens 或 jieba"):
+        Config.load(milvus_analyzer="ik")
