@@ -19,7 +19,7 @@ from policyqa.assistant.numbers import doc_numbers, find_numbers, same_figures
 from policyqa.domain import Clause
 from policyqa.index.catalog import Catalog
 from policyqa.index.versions import version_changes
-from policyqa.assistant.wording import UNDECIDED_LEAD, count_lead
+from policyqa.assistant.wording import SEE_ABOVE, UNDECIDED_LEAD, count_lead
 from policyqa.numerals import int_to_cn
 
 _VERDICTS = {Modality.FORBID: Verdict.FORBIDDEN, Modality.ENCOURAGE: Verdict.ENCOURAGED,
@@ -132,15 +132,37 @@ class GroundedComposer:
         body = _TRAILING.sub("", _LEADING_LABEL.sub("", evidence.sentence))
         draft.parts.append(f"{lead}{self.source_name(evidence.hit.clause)}：“{body}”[{n}]。")
 
-    def quote_whole(self, draft: Draft, clause: Clause, max_chars: int = 400, lead: str = "") -> None:
-        """Quote a clause's text (cut at a sentence end near ``max_chars``) with its schedule."""
+    @staticmethod
+    def _quoted_before(draft: Draft, clause: Clause, sentences: Sequence[str]) -> bool:
+        """Has the draft already quoted ``clause`` whole, or all of these ``sentences`` of it?"""
+        before = draft.cited.get(clause.id)
+        return before is not None and (clause.text in before or all(s in before for s in sentences))
+
+    def _refer(self, draft: Draft, clause: Clause, lead: str = "") -> None:
+        """Point back to a clause the answer has already quoted (an answer quotes a clause once)."""
+        draft.parts.append(f"{lead}{SEE_ABOVE}{self.source_name(clause)}[{draft.cite(clause, '')}]。")
+
+    def quote_whole(self, draft: Draft, clause: Clause, max_chars: int = 400, lead: str = "",
+                    opening: EvidenceSentence | None = None) -> None:
+        """Quote a clause's text (cut at a sentence end near ``max_chars``) with its schedule; a
+        clause the answer has already quoted whole is referred to instead. With ``opening`` (the
+        sentence that answers, from this clause) the quote starts there and the sentences before
+        it follow after ……: the deciding sentence comes first and nothing of the clause is lost."""
+        if self._quoted_before(draft, clause, [clause.text]):
+            self._refer(draft, clause, lead)
+            return
         body = _LEADING_LABEL.sub("", clause.text.replace("\n", ""))
+        schedule = f"（{clause.schedule.strip('（）()')}）" if clause.schedule and clause.schedule not in clause.text else ""
+        if opening is not None and schedule and opening.sentence.strip() == clause.schedule.strip():
+            body, schedule = f"{schedule}……{body}", ""   # the schedule line answers (a date): it leads
+        start = body.find(_LEADING_LABEL.sub("", opening.sentence).strip()) if opening is not None else -1
+        if start > 0:
+            body = _TRAILING.sub("", body[start:]) + "……" + body[:start]
         if len(body) > max_chars:
             cut = max(body.rfind(p, 0, max_chars) for p in "。；")
             body = body[:cut + 1] if cut > 0 else body[:max_chars]
             body += "……"
         n = draft.cite(clause, clause.text)
-        schedule = f"（{clause.schedule.strip('（）()')}）" if clause.schedule and clause.schedule not in clause.text else ""
         draft.parts.append(f"{lead}{self.source_name(clause)}：“{_TRAILING.sub('', body)}”{schedule}[{n}]。")
 
     # -- kinds ---------------------------------------------------------------------------------
@@ -178,10 +200,11 @@ class GroundedComposer:
             return self._add_more(draft, evidence, frame, limit=1, after=first)
         lead = premise + self._lead(frame, first, draft, ruling)
         if len(first.hit.clause.text) <= self.whole_clause_chars:
-            self.quote_whole(draft, first.hit.clause, lead=lead)  # a short clause is quoted whole
+            self.quote_whole(draft, first.hit.clause, lead=lead, opening=first)  # a short clause is quoted whole
             return self._add_more(draft, evidence, frame, limit=self.max_quotes - 1, after=first)
-        self.quote(draft, first, lead)
-        return self._add_more(draft, evidence, frame, limit=self.max_quotes - 1, after=first)
+        more = self._more(draft, evidence, frame, limit=self.max_quotes - 1, after=first, same_clause=True)
+        self._quote_clauses(draft, [first, *more], lead)   # the deciding sentence leads its clause's quote
+        return draft
 
     def _first(self, frame: QuestionFrame, evidence: Sequence[EvidenceSentence]) -> EvidenceSentence:
         """The sentence that leads: the best one that has what the question asks for."""
@@ -232,25 +255,55 @@ class GroundedComposer:
     def _add_more(self, draft: Draft, evidence: Sequence[EvidenceSentence], frame: QuestionFrame, *,
                   limit: int, after: EvidenceSentence | None = None) -> Draft:
         """Up to ``limit`` more quotes that score nearly as well, from clauses not yet quoted."""
+        self._quote_clauses(draft, self._more(draft, evidence, frame, limit=limit, after=after))
+        return draft
+
+    def _more(self, draft: Draft, evidence: Sequence[EvidenceSentence], frame: QuestionFrame, *, limit: int,
+              after: EvidenceSentence | None = None, same_clause: bool = False) -> list[EvidenceSentence]:
+        """Up to ``limit`` sentences that score nearly as well as the best, best first: from
+        clauses the draft has not quoted, and with ``same_clause`` also from the clause of
+        ``after`` (to be quoted with it). A clause is never quoted twice."""
         top = evidence[0].score
         floor = 0.5 * (after.coverage if after else evidence[0].coverage)
         quoted = {after.sentence} if after else set()
-        used_clauses = set(draft.cited)
-        added = 0
+        own = after.hit.clause.id if after is not None and same_clause else None
+        picked: list[EvidenceSentence] = []
         for e in evidence:
-            if added >= limit or e.score < self.keep_ratio * top:
+            if len(picked) >= limit or e.score < self.keep_ratio * top:
                 break
             if e.sentence in quoted or e.coverage < floor:
                 continue
             if frame.primary is QuestionKind.COMPLIANCE and draft.verdict and verdict_of(e.sentence) is not draft.verdict:
                 continue  # a second quote must state the same kind of rule
-            if e.hit.clause.id in used_clauses and any(e.sentence in s for s in draft.cited[e.hit.clause.id]):
+            if e.hit.clause.id in draft.cited and e.hit.clause.id != own:
                 continue
-            self.quote(draft, e)
+            picked.append(e)
             quoted.add(e.sentence)
-            used_clauses.add(e.hit.clause.id)
-            added += 1
-        return draft
+        return picked
+
+    def _quote_clauses(self, draft: Draft, picked: Sequence[EvidenceSentence], lead: str = "") -> None:
+        """One quote per clause, clauses in the order of their first sentence in ``picked``: that
+        sentence first, then the clause's other picked sentences in their order in the clause,
+        joined directly where they follow each other and by …… where text is left out."""
+        by_clause: dict[str, list[EvidenceSentence]] = {}
+        for e in picked:
+            by_clause.setdefault(e.hit.clause.id, []).append(e)
+        for n, group in enumerate(by_clause.values()):
+            clause = group[0].hit.clause
+            if self._quoted_before(draft, clause, [e.sentence for e in group]):
+                self._refer(draft, clause, lead if n == 0 else "")
+                continue
+            ordered = group[:1] + sorted(group[1:], key=lambda e: e.position)
+            body = ""
+            for i, e in enumerate(ordered):
+                text = _LEADING_LABEL.sub("", e.sentence).strip()
+                if i and ordered[i - 1].position + 1 != e.position:
+                    body = _TRAILING.sub("", body) + "……"
+                body += text
+            number = 0
+            for e in ordered:
+                number = draft.cite(clause, e.sentence)
+            draft.parts.append(f"{lead if n == 0 else ''}{self.source_name(clause)}：“{_TRAILING.sub('', body)}”[{number}]。")
 
     def versions_asked(self, frame: QuestionFrame, docs: Sequence[str]) -> tuple[str, str] | None:
         """(older, newer) when the question names exactly two versions of one law and asks how they
@@ -307,9 +360,7 @@ class GroundedComposer:
                 title = self.catalog.meta(doc).title or doc
                 draft.parts.append(f"《{title}》中没有找到相关条款。")
                 continue
-            for e in own[:2]:
-                if e.score >= 0.8 * own[0].score:
-                    self.quote(draft, e)
+            self._quote_clauses(draft, [e for e in own[:2] if e.score >= 0.8 * own[0].score])
         return draft
 
     def _outline_list(self, frame: QuestionFrame, evidence: Sequence[EvidenceSentence], draft: Draft) -> bool:

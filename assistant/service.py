@@ -172,7 +172,9 @@ class Assistant:
             return PartResult(reading, Decision(True, 1.0, "逐条对照同一法律的两个版本"), tuple(hits))
         ignore = [reading.text[m.start:m.end] for m in reading.query.mentions] + \
             [self.catalog.meta(d).title or "" for d in reading.docs]
-        evidence = self.selector.select(reading.frame, reading.query, pinned or (hits if across else hits[:5]), ignore=ignore)
+        quotable = hits if self._asks_structure(reading) else [h for h in hits if h.clause.kind != "outline"]
+        evidence = self.selector.select(reading.frame, reading.query, pinned or (quotable if across else quotable[:5]),
+                                        ignore=ignore)
         presupposed = [] if reading.asks_content else self.scope.unmentioned_years(reading)
         decision = self.policy.evidence(reading, evidence, looked_up=bool(pinned), presupposed=presupposed,
                                         missing_refs=missing)
@@ -246,6 +248,12 @@ class Assistant:
         yield StreamEvent(answer.text, answer)
 
     # -- helpers ---------------------------------------------------------------------------------
+    @staticmethod
+    def _asks_structure(reading: Reading) -> bool:
+        """Does the question ask how a document is organised (几大行动, 分几章, 有哪些任务)? Only then
+        are lines of a document's outline (提纲) quoted."""
+        return reading.query.intent.asks_structure or reading.frame.list_noun is not None
+
     def _with_outlines(self, reading: Reading, hits: list[Hit]) -> list[Hit]:
         """List questions about named documents (某方案的行动都包括什么) also get each outline."""
         if not (reading.frame.list_noun and reading.docs):

@@ -17,6 +17,8 @@ UNDECIDED = "所收录的文件没有直接规定"
 """Opens the answer to a compliance question that related clauses touch but none decides (no
 禁止/允许/要求 verdict is given; the related clauses are quoted after it)."""
 UNDECIDED_LEAD = f"{UNDECIDED}，{RELATED}如下。"
+SEE_ABOVE = "见上文"
+"""Points back to a clause the answer has already quoted (an answer quotes each clause once)."""
 
 
 def part_mark(n: int) -> str:
@@ -24,9 +26,9 @@ def part_mark(n: int) -> str:
     return f"（{n}）"
 
 
-FRAMING = re.compile(rf"^(?:（\d+）)?(?:(?:{NOT_STATED}|{DECLINED}|{UNCONFIRMED})（[^）]*）[。]?|{RELATED}：.*|{UNDECIDED_LEAD})?")
+FRAMING = re.compile(rf"^(?:（\d+）)?(?:(?:{NOT_STATED}|{DECLINED}|{UNCONFIRMED})（[^）]*）[。]?|{RELATED}：.*|{UNDECIDED_LEAD}|{SEE_ABOVE}《[^》]*》[^\[]*)?")
 """What a sentence may open with that asserts nothing about the documents: a part mark, a refusal
-with its reason, and the list of related clauses after it."""
+with its reason, the list of related clauses after it, and a pointer back to a clause quoted above."""
 
 
 def count_lead(count: str, measure: str, noun: str) -> str:

@@ -19,8 +19,10 @@ _WHEN = r"(哪天|哪一天|何时|什么时候|啥时候|几时|哪一?年|几�
 """Chinese ways to ask *when*: question words of the language, not of any one question."""
 _EFFECT = re.compile(_WHEN + r".{0,8}(施行|实施|生效|执行|起效)|(施行|生效|实施)(时间|日期)|(开始|正式)(施行|生效)")
 """Asks when a document takes effect: answered by its 本法自…起施行 clause."""
-_ACROSS = re.compile(r"哪些(文件|法律|法|方案|政策|地方|省份|省|城市|市)|哪几(份|部|个)|几份文件|几部法|都有哪些|分别在哪|在哪些")
-"""Asks which documents say something: one clause per document comes first."""
+_ACROSS = re.compile(r"哪些(文件|法律|法|方案|政策|地方|省份|省|城市|市)|哪几(份|部)|哪几个(文件|法|方案|政策|地方|省|城市|市)|"
+                     r"几份文件|几部法|都有哪些|分别在哪|在哪些")
+"""Asks which documents say something: one clause per document comes first. 哪几个 asks for
+documents only when a document or a place follows (哪几个方面 asks for the parts of one)."""
 _STRUCTURE = re.compile(r"(几大|几项|多少项|多少条|几条|哪几|几个部分|几部分|结构|框架|提纲|目录|几章|分为|"
                         r"包括哪些(方面|行动|任务)|有哪些(行动|任务|方面|部分)|主要内容|"
                         r"[一二三四五六七八九十两\d]+大(行动|任务|工程|举措|方面|板块)|"
