@@ -98,7 +98,8 @@ class QuestionReader:
         self.retriever, self.declines = retriever, declines
         self.normaliser = normaliser or QuestionNormaliser().load()
         self.places = gazetteer(retriever.tokenizer.word_tags())
-        self.followups = FollowUpResolver(retriever.resolver, retriever.tokenizer, self.places)
+        self.followups = FollowUpResolver(retriever.resolver, retriever.tokenizer, self.places,
+                                          idf=retriever.bm25.idf, embed=retriever.embedder.embed_queries)
         catalog = retriever.catalog
         texts = [d.title or "" for d in catalog.documents] + [c.text for c in catalog.clauses]
         self.speller = LibrarySpeller(retriever.bm25.document_frequencies(), library_text(texts),
@@ -113,14 +114,19 @@ class QuestionReader:
         embed = not self.declines(asked)
         for text in split_parts(resolved.text):
             inherited = parts[-1].docs if parts else ()
-            parts.append(self.read_part(text, inherited, resolved.focus if not parts else None, corrections, embed=embed))
-        effective = resolved.text if resolved.text != asked else None
+            context = resolved.context if not parts else ""
+            parts.append(self.read_part(text, inherited, resolved.focus if not parts else None, corrections,
+                                        embed=embed, context=context))
+        effective = resolved.reading if resolved.reading != asked else None
         return Message(asked, effective, tuple(parts), tuple(corrections))
 
     def read_part(self, text: str, inherited: Sequence[str] = (), focus: Clause | None = None,
-                  corrections: list[Correction] | None = None, *, embed: bool = True) -> Reading:
+                  corrections: list[Correction] | None = None, *, embed: bool = True, context: str = "") -> Reading:
         """One question part, read once (after its typos are corrected; what was corrected is
-        added to ``corrections``)."""
+        added to ``corrections``). A follow-up's ``context`` (the previous question's content) is
+        read with it for retrieval and judgement; what the part asks (its frame) is its own."""
+        asks = text
+        text = f"{context}，{text}" if context else text
         words = self.retriever.tokenizer.tagged(text)
         query = self.retriever.read(text, inherited_docs=inherited, embed=False)
         named = [(m.start, m.end) for m in query.mentions]
@@ -134,7 +140,8 @@ class QuestionReader:
             query = self.retriever.embedded(query)   # once, what was meant
         laws = find_laws(words, self.retriever.tokenizer.is_word)
         return Reading(
-            text=text, query=query, frame=read_frame(text), asks_content=asks_content(text),
+            text=text, query=query, frame=read_frame(text[len(text) - len(asks):] if context else text),
+            asks_content=asks_content(text[len(text) - len(asks):] if context else text),
             places=tuple(find_places(words, self.places)), laws=tuple(laws), english=is_english(text),
             years=tuple(dict.fromkeys(_YEAR.findall(text))), focus=focus,
         )
