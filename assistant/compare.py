@@ -54,6 +54,33 @@ class Comparison:
     pairs: tuple[AlignedClause, ...]
     only_in_a: tuple[Clause, ...]
     only_in_b: tuple[Clause, ...]
+    on_topic_a: tuple[Clause, ...] = ()     # with a topic: A's clauses about it, best first
+    on_topic_b: tuple[Clause, ...] = ()
+
+    @property
+    def silent(self) -> tuple[DocumentMeta, ...]:
+        """With a topic, the documents with no clause about it (none without a topic)."""
+        if self.topic is None:
+            return ()
+        return tuple(d for d, on in ((self.doc_a, self.on_topic_a), (self.doc_b, self.on_topic_b)) if not on)
+
+    @property
+    def finding(self) -> str:
+        """The one-line finding that heads the comparison: with a topic, which document says
+        something on it and which says nothing; without one, how many clauses correspond."""
+        name_a, name_b = (f"《{d.title or d.doc}》" for d in (self.doc_a, self.doc_b))
+        if self.topic is None:
+            return (f"{name_a}与{name_b}有 {len(self.pairs)} 组对应条款；仅{name_a}有 {len(self.only_in_a)} 条，"
+                    f"仅{name_b}有 {len(self.only_in_b)} 条。")
+        topic = f"“{self.topic}”"
+        said = lambda name, on: f"{name}有 {len(on)} 条相关条款（{'、'.join(c.label for c in on[:3])}{'等' if len(on) > 3 else ''}）"  # noqa: E731
+        if self.on_topic_a and self.on_topic_b:
+            return f"两份文件都谈到{topic}：{said(name_a, self.on_topic_a)}，{said(name_b, self.on_topic_b)}。"
+        if not self.on_topic_a and not self.on_topic_b:
+            return f"两份文件都没有关于{topic}的条款。"
+        if self.on_topic_a:
+            return f"只有{name_a}谈到{topic}：{said(name_a, self.on_topic_a)}；{name_b}没有关于{topic}的条款。"
+        return f"只有{name_b}谈到{topic}：{said(name_b, self.on_topic_b)}；{name_a}没有关于{topic}的条款。"
 
 
 class DocumentComparer:
@@ -62,10 +89,12 @@ class DocumentComparer:
     ``threshold`` is the averaged dense+lexical score a counterpart must reach: on the Beijing and
     national curriculum plans, items that implement each other score 0.11–0.56 and items on topics
     the other plan lacks (大思政课、美育、劳动教育) at most 0.05. ``topic_k`` is how many clauses
-    per document a topic selects.
+    per document a topic selects; of those, only the clauses above the relevance floor are about
+    the topic (``floor=False``: all of them, as before the floor, for comparison in benchmarks).
     """
 
-    def __init__(self, retriever: HybridRetriever, *, threshold: float = 0.11, topic_k: int = 6) -> None:
+    def __init__(self, retriever: HybridRetriever, *, threshold: float = 0.11, topic_k: int = 6,
+                 floor: bool = True) -> None:
         """Keep the retriever; raises ValueError on a threshold outside (-1, 1) or topic_k < 1."""
         if not -1.0 < threshold < 1.0:
             raise ValueError(f"threshold must lie in (-1, 1), got {threshold}")
@@ -74,6 +103,7 @@ class DocumentComparer:
         self.retriever = retriever
         self.threshold = threshold
         self.topic_k = topic_k
+        self.floor = floor        # False: every clause the retriever ranks for a topic is on it (the old behaviour)
 
     def compare(self, doc_a: str, doc_b: str, topic: str | None = None) -> Comparison:
         """Align ``doc_a`` with ``doc_b`` (file names or aliases such as 北京方案), optionally on
@@ -89,13 +119,18 @@ class DocumentComparer:
         only_a = [c for i, c in enumerate(clauses_a) if scores[i].max(initial=-1.0) < self.threshold]
         only_b = [c for j, c in enumerate(clauses_b) if scores[:, j].max(initial=-1.0) < self.threshold]
         topic = (topic or "").strip() or None
-        if topic:
-            chosen = self._on_topic(topic, name_a) | self._on_topic(topic, name_b)
-            pairs = [p for p in pairs if p.a.id in chosen or p.b.id in chosen]
-            only_a = [c for c in only_a if c.id in chosen]
-            only_b = [c for c in only_b if c.id in chosen]
         meta = self.retriever.catalog.meta
-        return Comparison(meta(name_a), meta(name_b), topic, tuple(pairs), tuple(only_a), tuple(only_b))
+        if not topic:
+            return Comparison(meta(name_a), meta(name_b), None, tuple(pairs), tuple(only_a), tuple(only_b))
+        on_a, on_b = self.on_topic(topic, name_a), self.on_topic(topic, name_b)
+        ids_a, ids_b = {c.id for c in on_a}, {c.id for c in on_b}
+        # pairs about the topic on both sides; a clause about it whose counterpart is not is A's or B's own
+        pairs = [p for p in pairs if p.a.id in ids_a and p.b.id in ids_b]
+        paired_a, paired_b = {p.a.id for p in pairs}, {p.b.id for p in pairs}
+        only_a = [c for c in on_a if c.id not in paired_a]
+        only_b = [c for c in on_b if c.id not in paired_b]
+        return Comparison(meta(name_a), meta(name_b), topic, tuple(pairs), tuple(only_a), tuple(only_b),
+                          tuple(on_a), tuple(on_b))
 
     def similarity(self, clauses_a: Sequence[Clause], clauses_b: Sequence[Clause]) -> np.ndarray:
         """The (len(a), len(b)) matrix of averaged centred-dense and lexical cosines."""
@@ -129,9 +164,33 @@ class DocumentComparer:
         kept = sorted((i, j) for i, j in found if scores[i, j] >= self.threshold)
         return [AlignedClause(clauses_a[i], clauses_b[j], round(float(scores[i, j]), 4)) for i, j in kept]
 
-    def _on_topic(self, topic: str, doc: str) -> set[str]:
-        hits = self.retriever.retrieve(topic, k=self.topic_k, filters=Filters(docs=(doc,)))
-        return {h.clause.id for h in hits}
+    def on_topic(self, topic: str, doc: str) -> list[Clause]:
+        """The clauses of ``doc`` about ``topic``, best first — the relevance floor: every clause
+        that holds each word of the topic (劳动教育 → 劳动, 教育; any of the document's clauses),
+        and, of the ``topic_k`` the retriever ranks for it, those holding some word of it that
+        the relevance model judges to answer the topic asked as a question (:func:`topic_question`)
+        at its own answerability threshold (a paraphrase: 委托照护 ↔ 委托他人代为照护). A clause
+        about nothing of the topic is never shown, however the ranking placed it. ``floor=False``
+        gives the ranked clauses as they are."""
+        hits = [h for h in self.retriever.retrieve(topic, k=self.topic_k, filters=Filters(docs=(doc,)))
+                if h.clause.kind not in _NOT_COMPARED]
+        if not self.floor:
+            return [h.clause for h in hits]
+        words = [w for w, _ in self.retriever.tokenizer.tagged(topic) if len(w) >= 2] or [topic]
+        ranked = {h.clause.id: n for n, h in enumerate(hits)}
+        mentions = [c for c in self._comparable(doc) if all(w in c.text for w in words)]
+        chosen = sorted(mentions, key=lambda c: (ranked.get(c.id, len(ranked)), c.ordinal))
+        reranker = self.retriever.reranker
+        partial = [h for h in hits if h.clause not in chosen and any(w in h.clause.text for w in words)]
+        if reranker is not None and partial:
+            chosen += [h.clause for h in reranker.score(topic_question(topic), partial)
+                       if (h.relevance or 0.0) >= reranker.answerable]
+        return chosen
+
+
+def topic_question(topic: str) -> str:
+    """A compare topic (劳动教育) asked as the relevance model reads questions: 关于劳动教育有什么规定？"""
+    return f"关于{topic}有什么规定？"
 
 
 def _centred(vectors: np.ndarray) -> np.ndarray:

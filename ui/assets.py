@@ -26,6 +26,7 @@ details.pqa-card summary{cursor:pointer}
 .pqa-v-allowed{background:#0d9488}.pqa-v-unspecified{background:#6b7280}
 dl.pqa-facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:6px 0}
 dl.pqa-facts dt{color:#6b7280}dl.pqa-facts dd{margin:0}
+.pqa-cmp-finding{font-weight:600;font-size:1.05em;padding:8px 10px;margin-bottom:8px;border-left:4px solid #2563eb;background:#eff6ff}
 .pqa-cmp-head{display:grid;grid-template-columns:1fr 1fr;gap:12px;font-weight:600}
 .pqa-cmp-row{display:grid;grid-template-columns:1fr 3em 1fr;gap:8px;border-top:1px solid #e5e7eb;padding:8px 0}
 .pqa-cmp-score{align-self:center;text-align:center;color:#6b7280;font-size:.85em}

@@ -19,21 +19,26 @@ def _only(title: str, clauses: tuple[Clause, ...]) -> str:
 
 
 def comparison_html(result: Comparison) -> str:
-    """The aligned pairs side by side (A left, B right, with their similarity; an A clause with
-    several counterparts is quoted once), then the clauses only one document has."""
+    """First the one-line finding (with a topic: which document says what, which says nothing),
+    then the aligned pairs side by side (A left, B right; an A clause with several counterparts
+    is quoted once), then the clauses only one document has. Similarity scores are not shown:
+    a pair is listed because its clauses say corresponding things (see the note under the title)."""
     name_a = esc(result.doc_a.title or result.doc_a.doc)
     name_b = esc(result.doc_b.title or result.doc_b.doc)
     topic = f"（主题：{esc(result.topic)}）" if result.topic else ""
     rows, previous = [], None
     for pair in result.pairs:
         left = _cell(pair.a) if pair.a.id != previous else f'<div class="pqa-muted">同上（{esc(pair.a.label)}）</div>'
-        rows.append(f'<div class="pqa-cmp-row">{left}<div class="pqa-cmp-score" title="相似度">'
-                    f"{pair.similarity:.2f}</div>{_cell(pair.b)}</div>")
+        rows.append(f'<div class="pqa-cmp-row">{left}<div class="pqa-cmp-score">⇄</div>{_cell(pair.b)}</div>')
         previous = pair.a.id
     rows = "".join(rows)
     if not rows:
-        rows = '<div class="pqa-muted">没有找到对应条款。</div>'
-    return (f'<div class="pqa-compare"><div class="pqa-cmp-head"><div>A：{doc_line(result.doc_a)}</div>'
+        rows = '<div class="pqa-muted">没有相互对应的条款。</div>'
+    note = ("只列出两份文件中都与主题相关、且内容相互对应的条款；与主题无关的条款不列出。" if result.topic else
+            "按条文内容（语义与用词）配对：地方方案常用自己的话逐条落实国家方案，所以不按编号对应。")
+    return (f'<div class="pqa-compare"><div class="pqa-cmp-finding" id="pqa-cmp-finding">{esc(result.finding)}</div>'
+            f'<div class="pqa-cmp-head"><div>A：{doc_line(result.doc_a)}</div>'
             f"<div>B：{doc_line(result.doc_b)}</div></div>"
-            f'<div class="pqa-cards-title">对应条款 {len(result.pairs)} 组{topic}</div>{rows}'
+            f'<div class="pqa-cards-title">对应条款 {len(result.pairs)} 组{topic}</div>'
+            f'<div class="pqa-muted pqa-cmp-note">{note}</div>{rows}'
             f"{_only(f'仅《{name_a}》有', result.only_in_a)}{_only(f'仅《{name_b}》有', result.only_in_b)}</div>")

@@ -83,3 +83,21 @@ def test_bad_choices_are_one_line_errors(comparer):
         comparer.compare("北京方案", BEIJING)
     with pytest.raises(UnknownDocument):
         comparer.compare("北京方按案", NATIONAL)
+
+
+@pytest.mark.model
+def test_a_topic_only_one_plan_covers_names_the_silent_plan_first(comparer):
+    labour = comparer.compare("北京方案", "国家方案", topic="劳动教育")
+    assert [d.doc for d in labour.silent] == [NATIONAL]
+    assert labour.finding.startswith("只有《北京市深化基础教育课程教学改革实施方案》谈到“劳动教育”")
+    assert labour.finding.endswith("《基础教育课程教学改革深化行动方案》没有关于“劳动教育”的条款。")
+    assert "二、（三）12." in {c.label for c in labour.on_topic_a} and not labour.pairs
+    # every clause shown is about the topic: below the floor nothing is listed
+    assert all("劳动" in c.text for c in (*labour.on_topic_a, *labour.only_in_a))
+
+
+@pytest.mark.model
+def test_the_floor_drops_clauses_the_ranking_returns_for_any_topic(comparer):
+    unfloored = DocumentComparer(comparer.retriever, floor=False).compare("北京方案", "国家方案", topic="劳动教育")
+    assert unfloored.on_topic_b          # the ranking always returns something of the national plan
+    assert not comparer.compare("北京方案", "国家方案", topic="劳动教育").on_topic_b

@@ -114,10 +114,27 @@ def test_compliance_without_a_rule_says_so(catalog):
 def test_comparison_columns_escape_both_sides(catalog):
     a, b = _clause(catalog, BEIJING, "二、（三）12."), _clause(catalog, LAW, "第二条")
     hostile = Clause(**{**a.__dict__, "text": INJECTION})
-    result = Comparison(catalog.meta(BEIJING), catalog.meta(LAW), "劳动<b>", (AlignedClause(hostile, b, 0.25),), (a,), ())
+    result = Comparison(catalog.meta(BEIJING), catalog.meta(LAW), "劳动<b>", (AlignedClause(hostile, b, 0.25),), (a,), (),
+                        on_topic_a=(hostile, a))
     out = comparison_html(result)
     assert "<img" not in out and "<script" not in out and "劳动&#60;b&#62;" in out
-    assert out.count('class="pqa-cmp-row"') == 1 and "0.25" in out and "仅《" in out
+    assert out.count('class="pqa-cmp-row"') == 1 and "0.25" not in out and "仅《" in out
+    # the finding comes first: with a topic and no clause of B on it, B is named as saying nothing
+    assert out.index("pqa-cmp-finding") < out.index("pqa-cmp-head")
+    assert f"《{catalog.meta(LAW).title}》没有关于“劳动&#60;b&#62;”的条款" in out
+
+
+def test_comparison_finding_names_the_silent_document(catalog):
+    a = _clause(catalog, BEIJING, "二、（三）12.")
+    meta_a, meta_b = catalog.meta(BEIJING), catalog.meta(LAW)
+    only_a = Comparison(meta_a, meta_b, "劳动教育", (), (a,), (), on_topic_a=(a,))
+    assert only_a.silent == (meta_b,)
+    assert only_a.finding == (f"只有《{meta_a.title}》谈到“劳动教育”：《{meta_a.title}》有 1 条相关条款（二、（三）12.）；"
+                              f"《{meta_b.title}》没有关于“劳动教育”的条款。")
+    neither = Comparison(meta_a, meta_b, "校车", (), (), ())
+    assert neither.silent == (meta_a, meta_b) and neither.finding == "两份文件都没有关于“校车”的条款。"
+    whole = Comparison(meta_a, meta_b, None, (), (a,), ())
+    assert whole.silent == () and "仅《" in whole.finding
 
 
 def test_library_table_lists_documents_with_clause_counts():
