@@ -3,6 +3,7 @@ dense-only, BM25-only and llama-index's default chunking (SentenceSplitter 1024 
 embedder), all in one run over the gold question sets.
 
     python -m policyqa.evals.retrieval_bench [--gold FILE …] [--k 5] [--index DIR] [--out report.json]
+        [--milvus-index DIR [--stores-only]]
 
 By default it reads the three bundled sets (evals/data): ``gold`` (the first set, 160 answerable
 questions), ``fresh`` (100, written later by someone who saw no code; used to find failures, so a
@@ -10,6 +11,12 @@ development set) and ``unseen`` (80, written the same way and only ever scored: 
 figure). Prints a headline table (recall@5 per set, then recall@1, recall@5, MRR, mean context
 characters and p50 latency over all sets), and per set the recall@5 on its two halves and per
 question type. Unanswerable questions have no evidence and are left out.
+
+With ``--milvus-index`` (the same library ingested with ``--store milvus``, read through the
+``POLICYQA_MILVUS_*`` settings) the same retriever on Milvus runs in the same process: with our
+fusion over Milvus's dense and BM25 rankings, and with Milvus's own RRF and weighted rankers
+(those two without the relevance model);
+``--stores-only`` leaves out the other systems (ablations, the other e5, llama-index).
 
 The halves guard against tuning to the gold wording: an item belongs to the *tune* half when the
 first byte of sha256(id) is even, else to the *held-out* half (about 50/50, fixed forever).
@@ -129,17 +136,40 @@ def other_e5_system(config: Config, retriever: HybridRetriever) -> tuple[str, Sy
     return name, clause_system(HybridRetriever(retriever.catalog, store, retriever.bm25, base, retriever.tokenizer))
 
 
-def run_benchmark(config: Config, paths: Sequence[Path], k: int = 5) -> dict:
+def store_systems(config: Config, retriever: HybridRetriever, milvus_index: Path) -> dict[str, System]:
+    """The retriever on the Milvus copy of the library (``milvus_index``), sharing ``retriever``'s
+    embedder and relevance model: our fusion of Milvus's rankings with and without reranking,
+    then Milvus's RRF and weighted rankers in place of our fusion (without reranking, to compare
+    the fusions themselves)."""
+    milvus = load_retriever(replace(config, store="milvus", index_dir=Path(milvus_index)),
+                            embedder=retriever.embedder, reranker=retriever.reranker)
+    parts = (milvus.catalog, milvus.store, milvus.bm25, milvus.embedder, milvus.tokenizer)
+    reranked = " + relevance model" if retriever.reranker is not None else ""
+    systems = {f"milvus: policyqa (hybrid + routes{reranked})": clause_system(milvus)}
+    if retriever.reranker is not None:
+        systems["milvus: policyqa without reranking"] = clause_system(HybridRetriever(*parts))
+    for ranker in ("rrf", "weighted"):   # fusion against fusion: without the relevance model
+        systems[f"milvus: Milvus {ranker} fusion, without reranking"] = clause_system(HybridRetriever(*parts, engine_fusion=ranker))
+    return systems
+
+
+def run_benchmark(config: Config, paths: Sequence[Path], k: int = 5, *, milvus_index: Path | None = None,
+                  stores_only: bool = False) -> dict:
     """Run every system on the answerable items of each gold file; returns {set name: {system:
-    figures}}."""
+    figures}}. ``milvus_index`` adds the same retriever on Milvus (:func:`store_systems`);
+    ``stores_only`` keeps only the shipped retriever on each store."""
     aliases = load_aliases(config.corpus_dir)
     sets = {_set_name(p): _resolve_docs([i for i in load_gold(p) if i.answerable and i.evidence], aliases) for p in paths}
-    retriever = load_retriever(config)
+    retriever = load_retriever(replace(config, store="faiss") if milvus_index else config)
     parts = (retriever.catalog, retriever.store, retriever.bm25, retriever.embedder, retriever.tokenizer)
     systems: dict[str, System] = {"policyqa (hybrid + routes)": clause_system(retriever)}
     if retriever.reranker is not None:   # the shipped pipeline reranks; its fused ranking alone beside it
         systems = {"policyqa (hybrid + routes + relevance model)": clause_system(retriever),
                    "policyqa without reranking": clause_system(HybridRetriever(*parts))}
+    if milvus_index is not None:
+        systems |= store_systems(config, retriever, milvus_index)
+    if stores_only:
+        return {name: {system: evaluate(run, items, k) for system, run in systems.items()} for name, items in sets.items()}
     variant = other_e5_system(config, retriever)
     if variant is not None:
         systems[variant[0]] = variant[1]
@@ -209,9 +239,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--index", help="index folder (default: the configured one)")
     parser.add_argument("--out", type=Path, help="write the per-item JSON report here")
+    parser.add_argument("--milvus-index", type=Path,
+                        help="the same library ingested with --store milvus: adds the retriever on Milvus to the run")
+    parser.add_argument("--stores-only", action="store_true",
+                        help="only the shipped retriever on each store (needs --milvus-index)")
     args = parser.parse_args(argv)
     config = Config.load(index_dir=args.index)
-    results = run_benchmark(config, args.gold, args.k)
+    results = run_benchmark(config, args.gold, args.k, milvus_index=args.milvus_index, stores_only=args.stores_only)
     print(f"k={args.k}; answerable questions per set: "
           + ", ".join(f"{n} {len(next(iter(r.values()))['items'])}" for n, r in results.items()) + "\n")
     print(format_headline(results, args.k))
