@@ -146,11 +146,21 @@ def _feedback_and_follow_up(page: Page, server, shots: Path) -> None:
     _answers(page, 2)
     follow_up = page.locator("#pqa-chat .pqa-answer").nth(1)
     assert "开除" in follow_up.locator(".pqa-effective").inner_text()
-    assert "未成年人保护法" in follow_up.locator("details.pqa-card summary").first.inner_text()
+    cited = follow_up.locator("details.pqa-card").first
+    assert "未成年人保护法" in cited.locator("summary").inner_text()
+    assert cited.locator(".pqa-label").inner_text() == "第二十八条"     # 不得…开除、变相开除未成年学生
+    # a third turn that points back (这条) and asks where it comes from: the clause just cited
+    _ask(page, "这条是哪部法律的第几条？")
+    _answers(page, 3)
+    third = page.locator("#pqa-chat .pqa-answer").nth(2)
+    assert "第二十八条" in third.locator(".pqa-effective").inner_text()
+    source = third.locator("details.pqa-card").first
+    assert "未成年人保护法" in source.locator("summary").inner_text()
+    assert source.locator(".pqa-label").inner_text() == "第二十八条"
     _shot(page, shots, "chat", full_page=True)
 
     _ask(page, f"{INJECTION}学校可以收取学费吗？")
-    _answers(page, 3)
+    _answers(page, 4)
     _no_injection(page)
 
     _ask(page, "学校" * 300)
@@ -184,6 +194,15 @@ def _compare(page: Page, shots: Path) -> None:
     rows = page.locator("#pqa-cmp-result .pqa-cmp-row")
     rows.first.wait_for(timeout=ANSWER_WAIT_MS)
     assert rows.filter(has_text="加强科学类学科教学").count() >= 1
+    assert page.locator("#pqa-cmp-finding").inner_text().startswith("两份文件都谈到“科学教育”")
+    # a topic only the Beijing plan covers: the first line names the national plan as saying nothing
+    page.locator("#pqa-cmp-topic textarea").fill("劳动教育")
+    page.locator("#pqa-cmp-go").click()
+    finding = page.locator("#pqa-cmp-finding", has_text="劳动教育")
+    finding.wait_for(timeout=ANSWER_WAIT_MS)
+    assert finding.inner_text().startswith("只有《北京市深化基础教育课程教学改革实施方案》谈到“劳动教育”")
+    assert finding.inner_text().endswith("《基础教育课程教学改革深化行动方案》没有关于“劳动教育”的条款。")
+    assert page.locator("#pqa-cmp-result .pqa-cmp-score", has_text=".").count() == 0   # no bare scores
     _shot(page, shots, "compare", full_page=True)
 
 
@@ -200,7 +219,7 @@ def _library(page: Page, shots: Path, folder: Path) -> None:
 
     page.get_by_role("tab", name="问答").click()
     _ask(page, "海淀区方案对作业管理有什么要求？")
-    _answers(page, 4)
+    _answers(page, 5)
     _no_injection(page)
 
     page.reload()
