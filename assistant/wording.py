@@ -26,7 +26,7 @@ def part_mark(n: int) -> str:
     return f"（{n}）"
 
 
-FRAMING = re.compile(rf"^(?:（\d+）)?(?:(?:{NOT_STATED}|{DECLINED}|{UNCONFIRMED})（[^）]*）[。]?|{RELATED}：.*|{UNDECIDED_LEAD}|{SEE_ABOVE}《[^》]*》[^\[]*)?")
+FRAMING = re.compile(rf"^(?:（\d+）)?(?:(?:{NOT_STATED}|{DECLINED}|{UNCONFIRMED})（[^）]*）[。]?|{RELATED}：.*|{UNDECIDED_LEAD}|{SEE_ABOVE}.*)?")
 """What a sentence may open with that asserts nothing about the documents: a part mark, a refusal
 with its reason, the list of related clauses after it, and a pointer back to a clause quoted above."""
 
