@@ -2,8 +2,12 @@
 
 No LLM. Every sentence of the answer quotes a sentence of the clause it cites (``“…”[n]``);
 the only words added are the lead (不可以 / 可以 / 不是 / 前提有误) and the citation frame
-(《title》label). The lead is derived from the quoted wording (严禁/不得 → 不可以) or from figures
-that differ between the question and the clause.
+(《title》label, or 见上文《title》label for a clause already quoted). The lead is derived from the
+quoted wording (严禁/不得 → 不可以) or from figures that differ between the question and the clause.
+
+Hygiene: a clause is quoted once per answer (its chosen sentences in one quotation, joined by ……
+where text is left out); the sentence that decides leads its clause's quotation (a short clause
+quoted whole starts there, the sentences before it follow after ……).
 """
 from __future__ import annotations
 
