@@ -11,6 +11,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from policyqa.config import Config
 from policyqa.errors import PolicyQAError
@@ -179,9 +180,37 @@ class _ChineseHelpFormatter(argparse.HelpFormatter):
         return "\n".join(indent + line for line in wrap_wide(text, width - len(indent)))
 
 
+_ARGPARSE_ERRORS = (
+    (r"the following arguments are required: (.+)", "缺少必需的参数：{0}"),
+    (r"unrecognized arguments: (.+)", "无法识别的参数：{0}"),
+    (r"argument (.+?): invalid choice: (.+?) \(choose from (.+)\)", "参数 {0}：无效的选项 {1}（可选：{2}）"),
+    (r"argument (.+?): expected one argument", "参数 {0}：需要给出一个值"),
+    (r"argument (.+?): expected at least one argument", "参数 {0}：至少需要给出一个值"),
+    (r"argument (.+?): invalid (\w+) value: (.+)", "参数 {0}：{2} 不是有效的 {1} 值"),
+    (r"argument (.+?): not allowed with argument (.+)", "参数 {0} 不能与 {1} 同时使用"),
+    (r"one of the arguments (.+) is required", "需要以下参数之一：{0}"),
+    (r"ambiguous option: (.+?) could match (.+)", "选项 {0} 有歧义，可能是：{1}"),
+)
+"""argparse's own error messages (Python 3.11), each with its Chinese wording."""
+
+
+def chinese_error(message: str) -> str:
+    """argparse's English error ``message`` in Chinese (unchanged when it is not one of them)."""
+    for pattern, wording in _ARGPARSE_ERRORS:
+        if m := re.fullmatch(pattern, message):
+            return wording.format(*m.groups())
+    return message
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
-    """An ArgumentParser whose own help words (usage prefix, section titles, ``-h``) are Chinese,
-    like every help text of the command; sub-commands inherit it through ``add_parser``."""
+    """An ArgumentParser whose own help words (usage prefix, section titles, ``-h``) and error
+    lines are Chinese, like every help text of the command; sub-commands inherit it through
+    ``add_parser``."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the error in Chinese to stderr, then exit with code 2."""
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{chinese_error(message)}\n")
 
     def __init__(self, *args, add_help: bool = True, **kwargs) -> None:
         kwargs.setdefault("formatter_class", _ChineseHelpFormatter)

@@ -292,3 +292,18 @@ def test_remove_says_what_it_removed_and_what_the_library_holds(e5_model_dir, tm
     assert main(["remove", "--index", str(index), "--quiet", GOOD]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and GOOD in err and plan in err
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["nosuch"], "policyqa：错误：参数 命令：无效的选项 'nosuch'（可选：'ingest'"),
+    (["library", "--bogus"], "policyqa：错误：无法识别的参数：--bogus"),
+    (["eval", "--gold"], "policyqa eval：错误：参数 --gold：需要给出一个值"),
+    ([], "policyqa：错误：缺少必需的参数：命令"),
+])
+def test_argument_errors_are_one_chinese_line_after_the_usage(argv, expected, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0].startswith("用法：") and lines[-1].startswith(expected)
+    assert not re.search(r"error|argument|invalid|required", lines[-1])
