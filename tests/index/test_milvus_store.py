@@ -248,6 +248,8 @@ def test_a_collection_built_with_another_model_is_refused_with_the_fix(library) 
     with pytest.raises(IndexMismatch, match="ingest --rebuild"):
         ingest_and_index(config.with_overrides(index_dir=config.index_dir.parent / "other"), files,
                          embedder=HashEmbedder(dim=64))
+    with pytest.raises(IndexMismatch, match="POLICYQA_MILVUS_ANALYZER=tokens"):
+        ingest_and_index(config.with_overrides(milvus_analyzer="jieba"), files, embedder=HashEmbedder())
     rebuilt = ingest_and_index(config, files, embedder=HashEmbedder(dim=64), rebuild=True)
     assert rebuilt.build.reused == 0
     assert load_retriever(config, embedder=HashEmbedder(dim=64), reranker=None).store.dim == 64
