@@ -111,17 +111,17 @@ class Config:
                 value = Path(str(value)).expanduser()
             clean[key] = value
         if clean.get("reranker", self.reranker) not in RERANKER_CHOICES:
-            raise ValueError(f"POLICYQA_RERANKER 只能是 {' 或 '.join(RERANKER_CHOICES)}，收到 {clean.get('reranker')}")
+            raise ValueError(f"POLICYQA_RERANKER 只能是 {' 或 '.join(RERANKER_CHOICES)}，收到 {clean.get('reranker', self.reranker)}")
         if clean.get("backend", self.backend) not in BACKEND_CHOICES:
-            raise ValueError(f"POLICYQA_BACKEND 只能是 {' 或 '.join(BACKEND_CHOICES)}，收到 {clean.get('backend')}")
+            raise ValueError(f"POLICYQA_BACKEND 只能是 {' 或 '.join(BACKEND_CHOICES)}，收到 {clean.get('backend', self.backend)}")
         if clean.get("store", self.store) not in STORE_CHOICES:
-            raise ValueError(f"POLICYQA_STORE 只能是 {' 或 '.join(STORE_CHOICES)}，收到 {clean.get('store')}")
+            raise ValueError(f"POLICYQA_STORE 只能是 {' 或 '.join(STORE_CHOICES)}，收到 {clean.get('store', self.store)}")
         if clean.get("milvus_fusion", self.milvus_fusion) not in MILVUS_FUSION_CHOICES:
-            raise ValueError(f"POLICYQA_MILVUS_FUSION 只能是 {'、'.join(MILVUS_FUSION_CHOICES)}，收到 {clean.get('milvus_fusion')}")
+            raise ValueError(f"POLICYQA_MILVUS_FUSION 只能是 {'、'.join(MILVUS_FUSION_CHOICES)}，收到 {clean.get('milvus_fusion', self.milvus_fusion)}")
         if clean.get("milvus_analyzer", self.milvus_analyzer) not in MILVUS_ANALYZER_CHOICES:
-            raise ValueError(f"POLICYQA_MILVUS_ANALYZER 只能是 {' 或 '.join(MILVUS_ANALYZER_CHOICES)}，收到 {clean.get('milvus_analyzer')}")
+            raise ValueError(f"POLICYQA_MILVUS_ANALYZER 只能是 {' 或 '.join(MILVUS_ANALYZER_CHOICES)}，收到 {clean.get('milvus_analyzer', self.milvus_analyzer)}")
         if not _COLLECTION_NAME.fullmatch(clean.get("milvus_collection", self.milvus_collection)):  # type: ignore[arg-type]
-            raise ValueError(f"POLICYQA_MILVUS_COLLECTION 只能由字母、数字和下划线组成且以字母或下划线开头，收到 {clean.get('milvus_collection')}")
+            raise ValueError(f"POLICYQA_MILVUS_COLLECTION 只能由字母、数字和下划线组成且以字母或下划线开头，收到 {clean.get('milvus_collection', self.milvus_collection)}")
         if clean.get("top_k", self.top_k) <= 0:  # type: ignore[operator]
             raise ValueError(f"top_k 必须为正整数，收到 {clean['top_k']}")
         return replace(self, **clean)

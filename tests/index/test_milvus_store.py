@@ -286,10 +286,13 @@ def test_a_milvus_file_that_cannot_be_opened_is_one_line_naming_the_setting(tmp_
     assert "\n" not in str(caught.value)
 
 
-def test_a_bad_store_setting_is_one_line_naming_the_choices() -> None:
+def test_a_bad_store_setting_is_one_line_naming_the_choices(monkeypatch) -> None:
     with pytest.raises(ValueError, match="faiss 或 milvus"):
         Config.load(store="chroma")
     with pytest.raises(ValueError, match="ours、rrf、weighted"):
         Config.load(milvus_fusion="max")
     with pytest.raises(ValueError, match="tokens 或 jieba"):
         Config.load(milvus_analyzer="ik")
+    monkeypatch.setenv("POLICYQA_STORE", "chroma")   # from the environment, the message names the value too
+    with pytest.raises(ValueError, match="收到 chroma"):
+        Config.load()
