@@ -33,5 +33,5 @@ POINTING_WORDS = ("这一条", "这个条款", "上述条款", "上面那条", "
                   "这项", "该项", "这款", "这些", "这个", "这样", "它们", "它", "此项", "上述", "上面说的")
 """Words by which a message points back at what the conversation just said (the clause cited,
 or its topic): Chinese demonstratives and pronouns, longest first."""
-TOPIC_CHANGE_WORDS = ("换个话题", "换个问题", "换个事", "另外问", "另外想问", "另外", "对了", "顺便问", "再问个别的")
+TOPIC_CHANGE_WORDS = ("换个话题", "换个问题", "换个事", "另外", "对了", "顺便问", "再问个别的")
 """How a message says it leaves the topic of the conversation (另外想问…, 换个话题…)."""
