@@ -24,18 +24,12 @@ without it (every clause the retriever ranks for the topic, as before the floor)
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-_BRACKETS = str.maketrans("()", "（）")
-
-
-def _label(text: str) -> str:
-    return re.sub(r"\s", "", text).translate(_BRACKETS).rstrip("、.．")
+from policyqa.evals.question_sets import label_key, read_jsonl, share, table_header, table_row
 
 
 @dataclass(frozen=True)
@@ -50,26 +44,20 @@ class CompareItem:
     b_clauses: tuple[str, ...]
 
 
+def _item(record: dict) -> CompareItem:
+    if record["covers"] not in ("a", "b", "both", "neither"):
+        raise KeyError("covers")
+    return CompareItem(record["doc_a"], record["doc_b"], record["topic"], record["covers"],
+                       tuple(record.get("a_clauses", ())), tuple(record.get("b_clauses", ())))
+
+
 def load_items(path: Path) -> list[CompareItem]:
     """The items of a compare set; raises ValueError naming the file and line."""
-    items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            r = json.loads(line)
-            if r["covers"] not in ("a", "b", "both", "neither"):
-                raise KeyError("covers")
-            items.append(CompareItem(r["doc_a"], r["doc_b"], r["topic"], r["covers"],
-                                     tuple(r.get("a_clauses", ())), tuple(r.get("b_clauses", ()))))
-        except (json.JSONDecodeError, KeyError, TypeError):
-            raise ValueError(f"{path} 第 {n} 行：需要 doc_a、doc_b、topic、covers（a/b/both/neither）") from None
-    return items
+    return read_jsonl(path, _item, "需要 doc_a、doc_b、topic、covers（a/b/both/neither）")
 
 
 def score(results: list[tuple[CompareItem, object, float]]) -> dict[str, float]:
     """The figures of the module docstring from (item, Comparison, seconds) triples."""
-    share = lambda hits, total: round(hits / total, 3) if total else float("nan")   # noqa: E731
     right = single = named = covering = false_silent = gold_total = gold_found = shown = shown_gold = 0
     for item, comparison, _ in results:
         said_a, said_b = bool(comparison.on_topic_a), bool(comparison.on_topic_b)
@@ -81,8 +69,8 @@ def score(results: list[tuple[CompareItem, object, float]]) -> dict[str, float]:
             named += (item.doc_b if item.covers == "a" else item.doc_a) in silent and comparison.finding.startswith("只有")
         for doc, truth, gold, on in ((item.doc_a, truth_a, item.a_clauses, comparison.on_topic_a),
                                      (item.doc_b, truth_b, item.b_clauses, comparison.on_topic_b)):
-            labels = {_label(c.label) for c in on}
-            wanted = {_label(g) for g in gold}
+            labels = {label_key(c.label) for c in on}
+            wanted = {label_key(g) for g in gold}
             shown += len(labels)
             shown_gold += len(labels & wanted)
             if truth:
@@ -112,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     from policyqa.assistant.service import Assistant
     from policyqa.config import Config
     assistant = Assistant.load(Config.load(index_dir=args.index))
-    print("| file (system) | " + " | ".join(COLUMNS) + " |\n|---|" + "---|" * len(COLUMNS))
+    print(table_header("file (system)", COLUMNS))
     for path in args.files:
         try:
             items = load_items(path)
@@ -130,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"[{item.covers}] {item.topic}: {comparison.finding} | gold A {item.a_clauses} B {item.b_clauses}",
                           file=sys.stderr)
             figures = score(results)
-            print(f"| {path.name} ({name}) | " + " | ".join(str(figures[c]) for c in COLUMNS) + " |")
+            print(table_row(f"{path.name} ({name})", figures, COLUMNS))
     return 0
 
 

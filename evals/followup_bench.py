@@ -24,21 +24,15 @@ Figures over the follow-up turns (every turn but the first):
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from policyqa.assistant.answer import Answer, Turn
+from policyqa.evals.question_sets import label_key, read_jsonl, share, table_header, table_row
 
 _PRONOUN = re.compile(r"这个|这条|这项|这些|该|它|其|此|上面|上述")
-_BRACKETS = str.maketrans("()", "（）")
-
-
-def _label(text: str) -> str:
-    """A clause label compared loosely: no spaces, full-width brackets."""
-    return re.sub(r"\s", "", text).translate(_BRACKETS).rstrip("、.．")
 
 
 @dataclass(frozen=True)
@@ -52,25 +46,20 @@ class GoldTurn:
     shape: str
 
 
+def _conversation(record: dict) -> list[GoldTurn]:
+    return [GoldTurn(t["q"], bool(t["answerable"]), tuple((a["doc"], a["clause"]) for a in t["answers"]),
+                     t.get("verdict"), t.get("shape", "")) for t in record["turns"]]
+
+
 def load_conversations(path: Path) -> list[list[GoldTurn]]:
     """The conversations of a file; raises ValueError naming the file and line."""
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            out.append([GoldTurn(t["q"], bool(t["answerable"]), tuple((a["doc"], a["clause"]) for a in t["answers"]),
-                                 t.get("verdict"), t.get("shape", "")) for t in record["turns"]])
-        except (json.JSONDecodeError, KeyError, TypeError):
-            raise ValueError(f"{path} 第 {n} 行：需要 turns 列表，每轮含 q、answerable、answers") from None
-    return out
+    return read_jsonl(path, _conversation, "需要 turns 列表，每轮含 q、answerable、answers")
 
 
 def cites_gold(answer: Answer, gold: GoldTurn) -> bool:
     """Does the answer cite one of the gold clauses?"""
-    wanted = {(doc, _label(clause)) for doc, clause in gold.answers}
-    return any((c.clause.doc, _label(c.clause.label)) in wanted for c in answer.citations)
+    wanted = {(doc, label_key(clause)) for doc, clause in gold.answers}
+    return any((c.clause.doc, label_key(c.clause.label)) in wanted for c in answer.citations)
 
 
 def score(conversations: list[list[tuple[GoldTurn, Answer]]]) -> dict[str, float]:
@@ -83,7 +72,6 @@ def score(conversations: list[list[tuple[GoldTurn, Answer]]]) -> dict[str, float
     silent = [(g, a) for g, a in follow if not g.answerable]
     with_verdict = [(g, a) for g, a in follow if g.verdict]
     resolved = [(g, a) for g, a in follow if g.shape not in ("first", "topic_change")]
-    share = lambda hits, total: round(hits / total, 3) if total else float("nan")   # noqa: E731
     verdict = lambda a: a.verdict.value if a.verdict is not None else None        # noqa: E731
     return {
         "follow-ups": len(follow),
@@ -124,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     from policyqa.assistant.service import Assistant
     from policyqa.config import Config
     assistant = Assistant.load(Config.load(index_dir=args.index))
-    print("| file | " + " | ".join(COLUMNS) + " |\n|---|" + "---|" * len(COLUMNS))
+    print(table_header("file", COLUMNS))
     for path in args.files:
         try:
             conversations = [converse(assistant, c) for c in load_conversations(path)]
@@ -141,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                           f"(gold {gold.verdict}) | {cited} | gold {gold.answers[:1]}", file=sys.stderr)
                 print(file=sys.stderr)
         figures = score(conversations)
-        print(f"| {path.name} | " + " | ".join(str(figures[c]) for c in COLUMNS) + " |")
+        print(table_row(path.name, figures, COLUMNS))
     return 0
 
 

@@ -19,7 +19,6 @@ Figures (shares of the answered questions of each file):
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections import Counter
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policyqa.assistant.answer import Answer
+from policyqa.evals.question_sets import read_jsonl, share, table_header, table_row
 
 _QUOTE_HEAD = re.compile(r"《([^》]+)》([^：“《]{0,30})：“")
 _QUOTE = re.compile(r"“([^”]*)”(?:（[^）]*）)?\[(\d+)\]")
@@ -48,19 +48,13 @@ class HygieneItem:
     asks_structure: bool | None = None
 
 
+def _item(record: dict) -> HygieneItem:
+    return HygieneItem(record.get("q") or record["question"], record.get("deciding_sentence"), record.get("asks_structure"))
+
+
 def load_items(path: Path) -> list[HygieneItem]:
     """The questions of a hygiene set or a gold set; raises ValueError naming the file and line."""
-    items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            question = record.get("q") or record["question"]
-        except (json.JSONDecodeError, KeyError, AttributeError):
-            raise ValueError(f"{path} 第 {n} 行：需要一个带 “q” 或 “question” 字段的 JSON 对象") from None
-        items.append(HygieneItem(question, record.get("deciding_sentence"), record.get("asks_structure")))
-    return items
+    return read_jsonl(path, _item, "需要一个带 “q” 或 “question” 字段的 JSON 对象")
 
 
 def quotes_twice(answer: Answer) -> bool:
@@ -90,7 +84,6 @@ def score(answers: list[tuple[HygieneItem, Answer]]) -> dict[str, float]:
     answered = [(item, a) for item, a in answers if not a.abstained]
     deciding = [(item, a) for item, a in answered if item.deciding_sentence]
     unasked = [(item, a) for item, a in answered if item.asks_structure is False]
-    share = lambda hits, total: round(hits / total, 3) if total else float("nan")   # noqa: E731
     return {
         "questions": len(answers), "answered": len(answered),
         "decider leads": share(sum(decider_position(a, i.deciding_sentence) == 0 for i, a in deciding), len(deciding)),
@@ -111,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     from policyqa.config import Config
     assistant = Assistant.load(Config.load(index_dir=args.index))
     columns = ["questions", "answered", "decider leads", "decider quoted", "clause twice", "outline unasked", "answer chars"]
-    print("| file | " + " | ".join(columns) + " |\n|---|" + "---|" * len(columns))
+    print(table_header("file", columns))
     for path in args.files:
         try:
             items = load_items(path)
@@ -119,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path}: {err}", file=sys.stderr)
             continue
         figures = score([(item, assistant.ask(item.question)) for item in items])
-        print(f"| {path.name} | " + " | ".join(str(figures[c]) for c in columns) + " |")
+        print(table_row(path.name, figures, columns))
     return 0
 
 
