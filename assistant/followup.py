@@ -94,10 +94,11 @@ class FollowUpResolver:
         switch = _SWITCH.match(question.strip()) if not points else None
         if switch and len(question) <= 30:
             x = (switch.group("x") or switch.group("z") or switch.group("y") or "").strip("，, ")
-            if self._content_words(x):   # 还有呢？ names nothing to switch to: a continuation
+            if self._content_words(self.tokenizer.tagged(x)):   # 还有呢？ names nothing to switch to: a continuation
                 return self._switch(question, x, before)
-        own = self._content_words(question)
-        names = self._content_words(question, _NAMING_TAGS)
+        tagged = self.tokenizer.tagged(question)
+        own = self._content_words(tagged)
+        names = self._content_words(tagged, _NAMING_TAGS)
         shared = [w for w in own if len(w) >= 2 and w in before and self.idf(w) >= self.shared_idf]
         if points or not names or shared:
             return ResolvedQuestion(question, context=self._context(before))
@@ -106,9 +107,10 @@ class FollowUpResolver:
     # -- the readings ----------------------------------------------------------------------------
     def _switch(self, question: str, x: str, before: str) -> ResolvedQuestion:
         """那X呢 against the previous question ``before``."""
+        words = self.tokenizer.tagged(x)
         new = self.resolver.find(x)
         old = self.resolver.find(before)
-        region = next((w for w, _ in self.tokenizer.tagged(x) if w in self.places), None)
+        region = next((w for w, _ in words if w in self.places), None)
         if new or region:   # another document, or the same kind of document of another place
             if new:
                 name = x[new[0].start:new[0].end]
@@ -119,27 +121,25 @@ class FollowUpResolver:
                 return ResolvedQuestion(f"{name}：{before}")
             first = old[0]
             return ResolvedQuestion(before[:first.start] + name + before[first.end:])
-        words = self.tokenizer.tagged(x)
         statement = len(x) > 4 and any(tag.startswith("v") for _, tag in words) and \
             any(tag.startswith(("n", "r")) for _, tag in words)
         asked = _PUNCT_END.sub("", before)
         tail = re.split(r"[，,]", asked)
         if statement and len(tail) > 1:   # 那老师对学校的处理不服呢 after …不服，能申诉吗
             return ResolvedQuestion(f"{x}，{tail[-1]}？")
-        span = self._counterpart(x, asked)
+        span = self._counterpart(x, words, asked)
         if span is None:
             return ResolvedQuestion(question, context=self._context(before))
         return ResolvedQuestion(before.replace(span, x, 1))
 
-    def _counterpart(self, x: str, asked: str) -> str | None:
-        """The stretch of the previous question ``asked`` that ``x`` takes the place of: of its
-        runs of up to ``len(x) + 2`` words without punctuation, the one closest to ``x`` in
+    def _counterpart(self, x: str, x_words: Sequence[tuple[str, str]], asked: str) -> str | None:
+        """The stretch of the previous question ``asked`` that ``x`` (cut into ``x_words``) takes the
+        place of: of its runs of up to ``len(x_words) + 2`` words without punctuation, the one closest to ``x`` in
         meaning (by the embedding model). When ``x`` repeats a word of ``asked`` that is not a
         noun (当老师 after 能当…校长吗; 幼儿园招保育员 after 学校招老师…), the run must hold that word;
         otherwise it must start and end with a noun (or a time, place, abbreviation). None without
         the model or such a run."""
         words = self.tokenizer.tagged(asked)
-        x_words = self.tokenizer.tagged(x)
         anchors = {w for w, tag in x_words if not tag.startswith(_NAMING_TAGS) and len(w.strip()) and
                    any(w == a for a, _ in words) and not is_question_word(w) and w not in "的了和与及、"}
         naming = [tag.startswith(_NAMING_TAGS) for _, tag in words]
@@ -159,11 +159,11 @@ class FollowUpResolver:
         vectors = self.embed([x, *spans])
         return spans[int(np.argmax(vectors[1:] @ vectors[0]))]
 
-    def _content_words(self, text: str, tags: tuple[str, ...] = _CONTENT_TAGS) -> list[str]:
-        """The words of ``text`` with one of these part-of-speech ``tags`` (content words by
+    @staticmethod
+    def _content_words(tagged: Sequence[tuple[str, str]], tags: tuple[str, ...] = _CONTENT_TAGS) -> list[str]:
+        """The words of a tagged text with one of these part-of-speech ``tags`` (content words by
         default), question words and pointers left out."""
-        return [w for w, tag in self.tokenizer.tagged(text)
-                if tag.startswith(tags) and not is_question_word(w) and not _POINTING.fullmatch(w)]
+        return [w for w, tag in tagged if tag.startswith(tags) and not is_question_word(w) and not _POINTING.fullmatch(w)]
 
     @staticmethod
     def _context(before: str) -> str:

@@ -139,9 +139,9 @@ class QuestionReader:
         if embed:
             query = self.retriever.embedded(query)   # once, what was meant
         laws = find_laws(words, self.retriever.tokenizer.is_word)
+        own = text[len(text) - len(asks):] if context else text   # the part itself, after its corrections
         return Reading(
-            text=text, query=query, frame=read_frame(text[len(text) - len(asks):] if context else text),
-            asks_content=asks_content(text[len(text) - len(asks):] if context else text),
+            text=text, query=query, frame=read_frame(own), asks_content=asks_content(own),
             places=tuple(find_places(words, self.places)), laws=tuple(laws), english=is_english(text),
             years=tuple(dict.fromkeys(_YEAR.findall(text))), focus=focus,
         )
