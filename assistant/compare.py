@@ -181,7 +181,8 @@ class DocumentComparer:
         mentions = [c for c in self._comparable(doc) if all(w in c.text for w in words)]
         chosen = sorted(mentions, key=lambda c: (ranked.get(c.id, len(ranked)), c.ordinal))
         reranker = self.retriever.reranker
-        partial = [h for h in hits if h.clause not in chosen and any(w in h.clause.text for w in words)]
+        whole = {c.id for c in mentions}
+        partial = [h for h in hits if h.clause.id not in whole and any(w in h.clause.text for w in words)]
         if reranker is not None and partial:
             chosen += [h.clause for h in reranker.score(topic_question(topic), partial)
                        if (h.relevance or 0.0) >= reranker.answerable]
