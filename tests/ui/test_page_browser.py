@@ -95,6 +95,13 @@ def _answers(page: Page, count: int) -> None:
                            arg=count, timeout=ANSWER_WAIT_MS)
 
 
+def _first_source(answer) -> tuple[str, str]:
+    """The law named in an answer's first source card (…法 in its title) and the card's clause label."""
+    card = answer.locator("details.pqa-card").first
+    title = card.locator("summary").inner_text().split("《", 1)[1].split("》", 1)[0]
+    return re.sub(r"^中华人民共和国", "", title), card.locator(".pqa-label").inner_text()
+
+
 def _no_injection(page: Page) -> None:
     assert page.title() != "pwned"
     assert page.locator("#pqa-chat img[src='x'], #pqa-chat script").count() == 0
@@ -146,17 +153,13 @@ def _feedback_and_follow_up(page: Page, server, shots: Path) -> None:
     _answers(page, 2)
     follow_up = page.locator("#pqa-chat .pqa-answer").nth(1)
     assert "开除" in follow_up.locator(".pqa-effective").inner_text()
-    cited = follow_up.locator("details.pqa-card").first
-    assert "未成年人保护法" in cited.locator("summary").inner_text()
-    assert cited.locator(".pqa-label").inner_text() == "第二十八条"     # 不得…开除、变相开除未成年学生
+    assert _first_source(follow_up) == ("未成年人保护法", "第二十八条")   # 不得…开除、变相开除未成年学生
     # a third turn that points back (这条) and asks where it comes from: the clause just cited
     _ask(page, "这条是哪部法律的第几条？")
     _answers(page, 3)
     third = page.locator("#pqa-chat .pqa-answer").nth(2)
     assert "第二十八条" in third.locator(".pqa-effective").inner_text()
-    source = third.locator("details.pqa-card").first
-    assert "未成年人保护法" in source.locator("summary").inner_text()
-    assert source.locator(".pqa-label").inner_text() == "第二十八条"
+    assert _first_source(third) == ("未成年人保护法", "第二十八条")
     _shot(page, shots, "chat", full_page=True)
 
     _ask(page, f"{INJECTION}学校可以收取学费吗？")
